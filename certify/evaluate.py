@@ -139,6 +139,18 @@ def forward(net: Network, nums: np.ndarray, den: int, plan: Plan, all_layers: bo
     return layers if all_layers else [(V, D)]
 
 
+def chunk_plan(net: Network, nums: np.ndarray, den: int) -> Plan:
+    """Return the plan proven for exactly the points of this chunk."""
+    lo = [Fraction(int(v), den) for v in nums.min(axis=0)]
+    hi = [Fraction(int(v), den) for v in nums.max(axis=0)]
+    return plan_for_box(net, lo, hi, den)
+
+
+def evaluate_chunk(net: Network, nums: np.ndarray, den: int, plan: Plan | None = None):
+    """Return (Z, D): the exact outputs Z/D at the points nums/den."""
+    return forward(net, nums, den, plan or chunk_plan(net, nums, den))[-1]
+
+
 class Evaluation:
     """Exact outputs of a network on a domain: a sequence of tuples of Fractions.
 
