@@ -39,13 +39,16 @@ class IntLayer:
     def size(self) -> int:
         return len(self.rows)
 
-    def matrix(self, dtype) -> np.ndarray:
-        """Return Wn^T (in_size x size) as a dense array of the given dtype."""
-        m = np.zeros((self.in_size, self.size), dtype=dtype)
-        for i, row in enumerate(self.rows):
-            for j, w in row:
-                m[j, i] = w
-        return m
+    def matrix(self, kind: str):
+        """Return Wn^T (in_size x size) as a float64 or int64 array, or an fmpz_mat (cached)."""
+        cache = self.__dict__.setdefault("_matrices", {})
+        if kind not in cache:
+            m = np.zeros((self.in_size, self.size), dtype=np.float64 if kind == "float64" else object)
+            for i, row in enumerate(self.rows):
+                for j, w in row:
+                    m[j, i] = w
+            cache[kind] = m if kind == "float64" else m.astype(np.int64) if kind == "int64" else _to_fmpz_mat(m)
+        return cache[kind]
 
 
 def integer_layers(net: Network) -> tuple[IntLayer, ...]:
@@ -105,38 +108,40 @@ def _from_fmpz_mat(m: flint.fmpz_mat, shape) -> np.ndarray:
     return np.array([int(v) for v in m.entries()], dtype=object).reshape(shape)
 
 
-def _apply(L: IntLayer, V: np.ndarray, D: int, path: str, cache: dict) -> np.ndarray:
-    """Return the integer values Wn V + bn D (then relu) of layer L; V has shape (n, in_size)."""
-    key = (id(L), path)
+def _apply(L: IntLayer, V: np.ndarray, D: int, path: str) -> np.ndarray:
+    """Return the integer values Wn V + bn D (then relu) of layer L; V has shape (n, in_size).
+
+    On the float64 path V and the result are float64 arrays holding integers exactly.
+    """
+    W = L.matrix(path)
     if path == "float64":
-        if key not in cache:
-            cache[key] = (L.matrix(np.float64), np.array(L.bias, dtype=np.float64) * D)
-        W, b = cache[key]
-        Z = (V.astype(np.float64) @ W + b).astype(np.int64)
+        Z = V.astype(np.float64, copy=False) @ W
+        Z += np.array([float(b * D) for b in L.bias])
     elif path == "int64":
-        if key not in cache:
-            cache[key] = (L.matrix(np.int64), np.array(L.bias, dtype=np.int64) * D)
-        W, b = cache[key]
-        Z = V.astype(np.int64) @ W + b
+        Z = _as_int(V).astype(np.int64, copy=False) @ W + np.array([b * D for b in L.bias], dtype=np.int64)
     else:
-        if key not in cache:
-            cache[key] = (_to_fmpz_mat(L.matrix(object)), np.array([int(x) * D for x in L.bias], dtype=object))
-        W, b = cache[key]
-        Z = _from_fmpz_mat(_to_fmpz_mat(V) * W, (V.shape[0], L.size)) + b
-    return np.maximum(Z, 0) if L.relu else Z
+        Z = _from_fmpz_mat(_to_fmpz_mat(_as_int(V)) * W, (V.shape[0], L.size))
+        Z += np.array([b * D for b in L.bias], dtype=object)
+    if L.relu:
+        np.maximum(Z, 0, out=Z)
+    return Z
+
+
+def _as_int(V: np.ndarray) -> np.ndarray:
+    """Return V with float64 storage (exact integers) converted to int64; other arrays unchanged."""
+    return V.astype(np.int64) if V.dtype == np.float64 else V
 
 
 def forward(net: Network, nums: np.ndarray, den: int, plan: Plan, all_layers: bool = False):
-    """Return [(Z_l, D_l)] for every layer (or just the output) on points nums/den."""
-    cache: dict = {}
+    """Return [(Z_l, D_l)] integer values for every layer (or just the output) on points nums/den."""
     V, D = nums, den
     layers = []
     for L, path in zip(integer_layers(net), plan.paths):
-        V = _apply(L, V, D, path, cache)
+        V = _apply(L, V, D, path)
         D *= L.q
         if all_layers:
-            layers.append((V, D))
-    return layers if all_layers else [(V, D)]
+            layers.append((_as_int(V), D))
+    return layers if all_layers else [(_as_int(V), D)]
 
 
 def chunk_plan(net: Network, nums: np.ndarray, den: int) -> Plan:
