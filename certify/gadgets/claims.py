@@ -19,7 +19,8 @@ from ..target import to_ast
 def add_claims(block: Block, extra: dict) -> Block:
     """Return the block with claims appended: extra maps a step index to [(terms, expr), ...].
 
-    `terms` is a list of (layer, index, coefficient); every named neuron must exist.
+    `terms` is a list of (layer, index, coefficient); every named neuron must exist. A claim the
+    step already makes is not repeated.
     """
     sizes = block.network.layer_sizes
     steps = list(block.steps)
@@ -30,6 +31,8 @@ def add_claims(block: Block, extra: dict) -> Block:
             for l, i, _ in terms:
                 if not (1 <= l <= len(sizes) and 0 <= i < sizes[l - 1]):
                     raise MalformedError(f"claim on step {sid} names neuron ({l}, {i}) outside the network")
-            claims.append((terms, to_ast(expr)))
+            claim = (terms, to_ast(expr))
+            if claim not in steps[sid].values and claim not in claims:
+                claims.append(claim)
         steps[sid] = replace(steps[sid], values=steps[sid].values + tuple(claims))
     return Block(block.network, tuple(steps), block.input_names, block.output_names)

@@ -87,7 +87,8 @@ def interpolate_1d(knots, values) -> Block:
     needs a unit breaking there) and a in {0, 1, 2} is the fewest extra units over the
     representations in the module docstring (one zero unit if f = 0). Each unit is
     relu(+-(x - t_i)) (weights +-1, bias -+t_i, output weight the slope jump) or an affine unit
-    relu(+-(a + b x)). Exact on [t_0, t_{n-1}]; nothing is claimed outside.
+    relu(+-(a + b x)). Exact on [t_0, t_{n-1}]; nothing is claimed outside. With slopes s_i and
+    intercepts c_i = v_i - s_i t_i: max weight <= max(1, max|t_i|, max|c_i|, max|D_i| + max|s_i|).
     """
     t, v = [Fraction(a) for a in knots], [Fraction(a) for a in values]
     if len(t) < 2 or len(t) != len(v):

@@ -13,7 +13,7 @@ from ..network import Network
 from .claims import add_claims
 
 
-def _pair(n: int, i: int, j: int) -> Block:
+def _pair(n: int, i: int, j: int, label: str) -> Block:
     """Return max(x_i, x_j) of an n-dimensional input: hidden relu(x_i - x_j), relu(x_j), relu(-x_j)."""
     W1 = [[0] * n for _ in range(3)]
     W1[0][i], W1[0][j], W1[1][j], W1[2][j] = 1, -1, 1, -1
@@ -21,25 +21,34 @@ def _pair(n: int, i: int, j: int) -> Block:
     a, b = ["x", i], ["x", j]
     values = [([(1, 0, 1)], ["max", ["sub", a, b], 0]), ([(1, 1, 1)], ["max", b, 0]),
               ([(1, 2, 1)], ["max", ["neg", b], 0]), ([(2, 0, 1)], ["max", a, b])]
-    return Block.single(net, op="max2", label=f"max(x_{i}, x_{j}) = relu(x_{i} - x_{j}) + relu(x_{j}) - relu(-x_{j})",
-                        params={"i": i, "j": j}, values=values)
+    return Block.single(net, op="max2", label=label, params={"reads": [i, j]}, values=values)
 
 
-def _carry(n: int, i: int) -> Block:
+def _carry(n: int, i: int, label: str) -> Block:
     """Return x_i of an n-dimensional input through relu(x_i) - relu(-x_i)."""
     W1 = [[0] * n for _ in range(2)]
     W1[0][i], W1[1][i] = 1, -1
     net = Network.from_layers([(W1, [0, 0]), ([[1, -1]], None)])
     a = ["x", i]
     values = [([(1, 0, 1)], ["max", a, 0]), ([(1, 1, 1)], ["max", ["neg", a], 0]), ([(2, 0, 1)], a)]
-    return Block.single(net, op="carry", label=f"x_{i} = relu(x_{i}) - relu(-x_{i})", params={"i": i}, values=values)
+    return Block.single(net, op="carry", label=label, params={"reads": [i]}, values=values)
 
 
-def _round(n: int) -> Block:
-    """Return one round on n >= 2 values: ceil(n/2) outputs, 3 floor(n/2) + 2 (n mod 2) neurons."""
-    parts = [_pair(n, 2 * e, 2 * e + 1) for e in range(n // 2)]
-    if n % 2:
-        parts.append(_carry(n, n - 1))
+def _group(r: int, e: int, n: int) -> range:
+    """Return the inputs covered by value e after round r: [e 2^r, min((e+1) 2^r, n))."""
+    return range(e * 2**r, min((e + 1) * 2**r, n))
+
+
+def _round(r: int, count: int, n: int) -> Block:
+    """Return round r on `count` >= 2 values: ceil(count/2) outputs, 3 floor(count/2) + 2 (count mod 2) neurons."""
+    parts = []
+    for e in range((count + 1) // 2):
+        g = _group(r, e, n)
+        label = f"round {r}: max(x_{g[0]}..x_{g[-1]})" if len(g) > 1 else f"round {r}: carry x_{g[0]}"
+        if 2 * e + 1 < count:
+            parts.append(_pair(count, 2 * e, 2 * e + 1, label + " = relu(a - b) + relu(b) - relu(-b)"))
+        else:
+            parts.append(_carry(count, 2 * e, label + " = relu(a) - relu(-a)"))
     return parallel(*parts)
 
 
@@ -58,13 +67,13 @@ def maximum(n: int) -> Block:
         return linear([[1]], op="max1", label="max of one input", input_names=["x0"], output_names=["max"])
     block, counts = None, [n]
     while counts[-1] > 1:
-        step = _round(counts[-1])
+        step = _round(len(counts), counts[-1], n)
         block = step if block is None else compose(step, block)
         counts.append((counts[-1] + 1) // 2)
     extra, sid = {}, 0
     for r in range(1, len(counts)):
         for e in range(counts[r]):
-            group = ["max", *[["x", i] for i in range(e * 2**r, min((e + 1) * 2**r, n))]]
+            group = ["max", *[["x", i] for i in _group(r, e, n)]]
             pair = 2 * e + 1 < counts[r - 1]
             terms = [(r, 3 * e, 1), (r, 3 * e + 1, 1), (r, 3 * e + 2, -1)] if pair else [(r, 3 * e, 1), (r, 3 * e + 1, -1)]
             extra[sid] = [(terms, group)]

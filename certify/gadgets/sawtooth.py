@@ -1,4 +1,4 @@
-"""Telgarsky's tent map and its k-fold composition, the sawtooth (Telgarsky 2016, Lemma 3.5).
+"""Telgarsky's tent map and its k-fold composition, the sawtooth (Telgarsky 2015, 2016).
 
 The tent map on [0, 1] is g(x) = 2 relu(x) - 4 relu(x - 1/2) = 1 - |2x - 1|. Its k-fold
 composition g_k has 2^(k-1) teeth, 2^k affine pieces, and g_k(j / 2^k) = j mod 2. In closed
@@ -21,7 +21,8 @@ def sawtooth_expr(k: int, x=("x", 0)) -> list:
     x = list(x)
     if k == 0:
         return x
-    return ["sub", 1, ["abs", ["sub", ["mul", 2, ["mod", ["mul", 2 ** (k - 1), x], 1]], 1]]]
+    scaled = x if k == 1 else ["mul", 2 ** (k - 1), x]
+    return ["sub", 1, ["abs", ["sub", ["mul", 2, ["mod", scaled, 1]], 1]]]
 
 
 def tent(label: str = "tent map g(x) = 2 relu(x) - 4 relu(x - 1/2)") -> Block:
@@ -52,10 +53,9 @@ def sawtooth(k: int) -> Block:
     block = tent(f"tent 1 of {k}")
     for s in range(2, k + 1):
         block = compose(tent(f"tent {s} of {k}"), block)
-    extra = {}
-    for s in range(k):
-        g = sawtooth_expr(s)
-        extra[s] = [([(s + 1, 0, 1)], g), ([(s + 1, 1, 1)], ["max", ["sub", g, "1/2"], 0])]
-    extra[k - 1].append(([(k + 1, 0, 1)], sawtooth_expr(k)))
+    # tent 1 reads x itself, so its own claims are already about x
+    extra = {s: [([(s + 1, 0, 1)], sawtooth_expr(s)), ([(s + 1, 1, 1)], ["max", ["sub", sawtooth_expr(s), "1/2"], 0])]
+             for s in range(1, k)}
+    extra.setdefault(k - 1, []).append(([(k + 1, 0, 1)], sawtooth_expr(k)))
     block = add_claims(block, extra)
     return Block(block.network, block.steps, ("x",), (f"g_{k}(x)",))

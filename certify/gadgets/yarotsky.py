@@ -7,7 +7,8 @@ exactly at the odd multiples of 2^-(m+1). The product uses xy = M^2 (s^2 - t^2) 
 s = (x+y)/(2M), t = (x-y)/(2M) in [-1, 1], and f_m(|s|), f_m(|t|).
 
 Stage s >= 2 maps (g_{s-1}(u), f_{s-1}(u)) to (g_s(u), f_s(u)) through one hidden layer
-(relu(g), relu(g - 1/2), relu(f)) of width 3; stage 1 reads u (or |u|) directly.
+(relu(g), relu(g - 1/2), relu(f)) of width 3; stage 1 reads s = sum c_i x_i and forms u = s
+(width 2) or u = |s| (width 4) itself.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def _linear_expr(coeffs) -> list:
     return terms[0] if len(terms) == 1 else ["add", *terms]
 
 
-def _first_stage(coeffs, signed: bool) -> Block:
+def _first_stage(coeffs, signed: bool, name: str) -> Block:
     """Return stage 1 on s = sum c_i x_i: outputs (g_1(u), f_1(u)), u = |s| if signed else s (u in [0, 1]).
 
     Hidden layer: relu(s), relu(s - 1/2) (width 2), or relu(s), relu(-s), relu(s - 1/2),
@@ -58,13 +59,13 @@ def _first_stage(coeffs, signed: bool) -> Block:
     g1 = sawtooth_expr(1, u)
     values = [([(1, i, 1)], ["max", e, 0]) for i, e in enumerate(pre)]
     values += [([(2, 0, 1)], g1), ([(2, 1, 1)], ["sub", u, ["div", g1, 4]])]
-    label = ("stage 1: relu(+-s), relu(+-s - 1/2) -> g_1(|s|), f_1(|s|)" if signed
-             else "stage 1: relu(u), relu(u - 1/2) -> g_1(u), f_1(u)")
+    label = (f"stage 1 on {name}: relu(+-{name}), relu(+-{name} - 1/2) -> g_1(|{name}|), f_1(|{name}|)" if signed
+             else f"stage 1 on {name}: relu({name}), relu({name} - 1/2) -> g_1({name}), f_1({name})")
     return Block.single(net, op="yarotsky_stage", label=label, params={"s": 1, "signed": signed},
                         values=values, output_names=["g_1", "f_1"])
 
 
-def _stage(s: int) -> Block:
+def _stage(s: int, name: str) -> Block:
     """Return stage s >= 2: (g, f) -> (tent(g), f - tent(g)/4^s) through (relu(g), relu(g - 1/2), relu(f))."""
     q = Fraction(1, 4**s)
     net = Network.from_layers([([[1, 0], [1, 0], [0, 1]], [0, -HALF, 0]),
@@ -74,20 +75,20 @@ def _stage(s: int) -> Block:
     values = [([(1, 0, 1)], ["max", g, 0]), ([(1, 1, 1)], ["max", ["sub", g, "1/2"], 0]),
               ([(1, 2, 1)], ["max", f, 0]),
               ([(2, 0, 1)], tent_g), ([(2, 1, 1)], ["sub", f, ["div", tent_g, 4**s]])]
-    return Block.single(net, op="yarotsky_stage", label=f"stage {s}: (g_{s - 1}, f_{s - 1}) -> (g_{s}, f_{s})",
+    return Block.single(net, op="yarotsky_stage", label=f"stage {s} on {name}: (g_{s - 1}, f_{s - 1}) -> (g_{s}, f_{s})",
                         params={"s": s}, values=values, input_names=[f"g_{s - 1}", f"f_{s - 1}"],
                         output_names=[f"g_{s}", f"f_{s}"])
 
 
-def _chain(m: int, coeffs, signed: bool) -> Block:
+def _chain(m: int, coeffs, signed: bool, name: str) -> Block:
     """Return stages 1..m on u (= s or |s|, s = sum c_i x_i): outputs (g_m(u), f_m(u)), depth m + 1.
 
     Step s - 1 owns hidden layer s; for s >= 2 it also states, in terms of x, that the layer
     holds (g_{s-1}(u), relu(g_{s-1}(u) - 1/2), f_{s-1}(u)).
     """
-    block = _first_stage(coeffs, signed)
+    block = _first_stage(coeffs, signed, name)
     for s in range(2, m + 1):
-        block = compose(_stage(s), block)
+        block = compose(_stage(s, name), block)
     s_expr = _linear_expr([Fraction(v) for v in coeffs])
     u = ["abs", s_expr] if signed else s_expr
     extra = {}
@@ -108,7 +109,7 @@ def yarotsky_square(m: int) -> Block:
     """
     if not isinstance(m, int) or m < 1:
         raise ValueError(f"yarotsky_square needs an integer m >= 1, got {m!r}")
-    block = compose(linear([[0, 1]], label=f"read-out f_{m}"), _chain(m, [1], signed=False))
+    block = compose(linear([[0, 1]], label=f"read-out f_{m}"), _chain(m, [1], signed=False, name="u"))
     block = add_claims(block, {m: [([(m + 1, 0, 1)], square_interp_expr(m, ["x", 0]))]})
     return Block(block.network, block.steps, ("u",), (f"f_{m}(u)",))
 
@@ -128,7 +129,7 @@ def yarotsky_multiply(m: int, M) -> Block:
     if M <= 0:
         raise ValueError(f"yarotsky_multiply needs M > 0, got {M}")
     a = 1 / (2 * M)
-    both = parallel(_chain(m, [a, a], signed=True), _chain(m, [a, -a], signed=True))
+    both = parallel(_chain(m, [a, a], signed=True, name="s"), _chain(m, [a, -a], signed=True, name="t"))
     sq = M * M
     block = compose(linear([[0, sq, 0, -sq]], label=f"read-out M^2 (f_{m}(|s|) - f_{m}(|t|))"), both)
     s, t = _linear_expr([a, a]), _linear_expr([a, -a])
