@@ -36,9 +36,8 @@ def _bit(k: int, i: int) -> int:
 def _ramps(R: Fraction, p: int, input_dim: int, coord: int) -> Block:
     """Return the ramps relu(p x_coord + Rp - s), s = 0..2Rp-1, read out unchanged."""
     Rp, N = int(R * p), int(2 * R * p)
-    W1 = [[p if c == coord else 0 for c in range(input_dim)] for _ in range(N)]
-    net = Network.from_layers([(W1, [Rp - s for s in range(N)]),
-                               ([[1 if c == s else 0 for c in range(N)] for s in range(N)], None)])
+    net = Network.from_sparse(input_dim, [(N, [(s, coord, p) for s in range(N)], [Rp - s for s in range(N)]),
+                                          (N, [(s, s, 1) for s in range(N)], None)])
     j = ["add", ["mul", p, ["x", coord]], Rp]
     values = [([(1, s, 1)], ["max", ["sub", j, s], 0]) for s in range(N)]
     return Block.single(net, op="ramps", label=f"ramps relu(j - s), j = {p} x_{coord} + {Rp}, s = 0..{N - 1}",
@@ -48,11 +47,11 @@ def _ramps(R: Fraction, p: int, input_dim: int, coord: int) -> Block:
 def _bits_of_ramps(N: int) -> Block:
     """Return the bits of j from the ramps relu(j - s), s = 0..N-1 (input 0 is j itself)."""
     L = N.bit_length()
-    W1 = []
+    weights = []
     for k in range(L):
-        slopes = [_bit(k, i + 1) - _bit(k, i) for i in range(N)]
-        W1.append([slopes[s] - (slopes[s - 1] if s else 0) for s in range(N)])
-    net = Network.from_layers([(W1, [0] * L), ([[1 if c == k else 0 for c in range(L)] for k in range(L)], None)])
+        e = [0] + [_bit(k, i + 1) - _bit(k, i) for i in range(N)]  # e[s + 1]: the slope on [s, s + 1]
+        weights += [(k, s, e[s + 1] - e[s]) for s in range(N) if e[s + 1] != e[s]]
+    net = Network.from_sparse(N, [(L, weights, [0] * L), (L, [(k, k, 1) for k in range(L)], None)])
     values = [([(l, k, 1)], bit_expr(k, ["x", 0])) for l in (1, 2) for k in range(L)]
     return Block.single(net, op="bits", label=f"the {L} bits of j, LSB first, from the ramps",
                         params={"N": N}, values=values, output_names=[f"b{k}" for k in range(L)])
