@@ -1,5 +1,6 @@
 """Exact number parsing and formatting: integers and "n/d" strings, never floats."""
 
+import json
 import re
 import sys
 from fractions import Fraction
@@ -31,15 +32,15 @@ def parse_rational(value, where: str, *, canonical: bool = False, max_digits: in
         if len(value) > 2 * max_digits + 2:
             raise LimitError(f"{where}: number string longer than the {max_digits}-digit limit")
         if not _RATIONAL.fullmatch(value):
-            raise MalformedError(f"{where}: {value[:40]!r} is not an exact rational \"n\" or \"n/d\"")
+            raise MalformedError(f"{where}: \"{value[:40]}\" is not an exact rational \"n\" or \"n/d\"")
         num, _, den = value.partition("/")
         if len(num.lstrip("-")) > max_digits or len(den) > max_digits:
             raise LimitError(f"{where}: numerator or denominator has more than {max_digits} digits")
         if den and int(den) == 0:
-            raise MalformedError(f"{where}: zero denominator in {value[:40]!r}")
+            raise MalformedError(f"{where}: zero denominator in \"{value[:40]}\"")
         q = Fraction(int(num), int(den) if den else 1)
         if canonical and (not den or format_rational(q) != value):
-            raise MalformedError(f"{where}: {value[:40]!r} is not canonical (write {format_rational(q)!r})")
+            raise MalformedError(f"{where}: \"{value[:40]}\" is not canonical (write {json.dumps(format_rational(q))})")
         return q
     kind = type(value).__name__
     raise MalformedError(f"{where}: expected a rational (int or \"n/d\" string), got {kind} {str(value)[:40]}")

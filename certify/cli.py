@@ -1,0 +1,219 @@
+"""The `certify` command: check, show and stats. It uses only the kernel and the standard library,
+so that checking stays independent of the code that builds certificates."""
+
+import argparse
+import json
+import sys
+import traceback
+from fractions import Fraction
+from pathlib import Path
+
+from certify.kernel import Limits, check, parse
+from certify.kernel.errors import CertifyError
+from certify.kernel.network import prepare
+
+_LIMITS = {"max_file_size": "--max-file-size", "max_json_depth": "--max-depth-json", "max_digits": "--max-digits",
+           "max_points": "--max-points", "max_weights": "--max-weights", "max_expr_nodes": "--max-expr-nodes"}
+_INFIX = {"add": (" + ", 1), "sub": (" - ", 1), "mul": (" * ", 2), "div": (" / ", 2), "lt": (" < ", 0),
+          "le": (" <= ", 0), "gt": (" > ", 0), "ge": (" >= ", 0), "eq": (" = ", 0), "ne": (" != ", 0),
+          "and": (" and ", 0), "or": (" or ", 0)}
+
+
+def infix(e, prec=0, t="t") -> str:
+    """Return an expression (JSON form) in readable infix notation."""
+    if not isinstance(e, list) or not e:
+        s = str(e)
+        return f"({s})" if prec >= 2 and ("/" in s or s.startswith("-")) else s
+    op, args = e[0], e[1:]
+    if op in _INFIX:
+        sep, p = _INFIX[op]
+        parts = [infix(a, p + (k > 0 and op in ("sub", "div")), t) for k, a in enumerate(args)]
+        return f"({sep.join(parts)})" if p < prec or (p == 0 and prec > 0) else sep.join(parts)
+    one = lambda a: infix(a, 0, t)
+    simple = {"x": lambda: f"x_{args[0]}", "v": lambda: f"h[{args[0]},{args[1]}]", "t": lambda: t, "neg": lambda: f"-{infix(args[0], 3, t)}",
+              "pow": lambda: f"{infix(args[0], 4, t)}^{args[1]}", "abs": lambda: f"|{one(args[0])}|",
+              "norm2sq": lambda: "||x||^2", "parity": lambda: "(sum_i x_i) mod 2",
+              "ip_mod2": lambda: "(sum_{i<d/2} x_i x_{i+d/2}) mod 2", "not": lambda: f"not {infix(args[0], 3, t)}",
+              "sum_coords": lambda: f"sum_i [{infix(args[0], 0, 'x_i')}]",
+              "prod_coords": lambda: f"prod_i [{infix(args[0], 0, 'x_i')}]",
+              "if": lambda: f"(if {one(args[0])} then {one(args[1])} else {one(args[2])})",
+              "network": lambda: f"output {args[1]} of a network of depth {len(args[0].get('layers', []))}"}
+    if op in simple:
+        return simple[op]()
+    return f"{op}({', '.join(one(a) for a in args)})"
+
+
+def _rational(q) -> str:
+    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+
+
+def _terms(terms) -> str:
+    """Return sum c * h[l,i] written like h[1,0] - 2*h[1,1] (layer 0 is the input x)."""
+    out = ""
+    for l, i, c in terms:
+        name = f"x_{i}" if l == 0 else f"h[{l},{i}]"
+        size = "" if abs(c) == 1 else f"{_rational(abs(c))}*"
+        out += (" - " if c < 0 else " + ") * bool(out) + ("-" if c < 0 and not out else "") + size + name
+    return out or "0"
+
+
+def _files(paths) -> list:
+    """Return the files to check: the given files, and every *.json under the given directories, sorted."""
+    out = []
+    for p in map(Path, paths):
+        out += sorted(p.rglob("*.json")) if p.is_dir() else [p]
+    return out
+
+
+def _limits(args) -> Limits:
+    return Limits(**{k: getattr(args, k) for k in _LIMITS if getattr(args, k) is not None})
+
+
+def cmd_check(args) -> int:
+    """Check every certificate; return the worst exit code."""
+    files, worst, reports = _files(args.paths), 0, []
+    if not files:
+        print("certify: no certificate files found", file=sys.stderr)
+        return 2
+    for path in files:
+        try:
+            report = check(path, limits=_limits(args))
+        except Exception as e:  # a bug in the kernel, never a verdict
+            print(f"internal error: {path}: {type(e).__name__}: {e}", file=sys.stderr)
+            if args.debug:
+                traceback.print_exc()
+            worst = 3
+            reports.append({"path": str(path), "exit_code": 3, "verdict": "INTERNAL ERROR", "error": str(e)})
+            continue
+        code = report.exit_code
+        worst = max(worst, code)
+        verdict = {0: "VERIFIED", 1: "FALSE", 2: "MALFORMED"}[code]
+        reports.append({"path": str(path), "verdict": verdict, "exit_code": code, "first_failure": report.first_failure,
+                        "info": report.info, "results": [vars(r) for r in report.results]})
+        if args.json or (args.quiet and code == 0):
+            continue
+        print(f"VERIFIED {path}" if code == 0 else f"{verdict} {path}: {report.first_failure}")
+        if not args.quiet:
+            failures = [r.message for r in report.results if not r.ok][1:]
+            for message in failures:
+                print(f"  also: {message}", file=sys.stderr)
+            if code == 0:
+                print(f"  {len(report.results)} checks on {report.info.get('points')} points "
+                      f"(layer paths: {', '.join(report.info.get('layer_paths', []))})", file=sys.stderr)
+    if args.json:
+        print(json.dumps({"exit_code": worst, "files": reports}, indent=1, default=str))
+    return worst
+
+
+def _load(args):
+    """Return the parsed certificate, or print why it is malformed and return None."""
+    try:
+        return parse(args.file, limits=_limits(args))
+    except CertifyError as e:
+        print(f"MALFORMED {args.file}: {e}")
+        return None
+
+
+def _network_lines(net) -> list:
+    weights = [w for layer in net.layers for w in layer.weights]
+    biases = [b for layer in net.layers for b in layer.bias or ()]
+    form = "paper form (output layer linear, no bias)" if net.form == "paper" else "with an output bias (not paper form)"
+    return [f"network: {form}; input dimension {net.input_dim}",
+            f"  depth {len(net.layers)}, width {max(net.sizes[1:])}, layer sizes {net.sizes[1:]}",
+            f"  max |weight| {_rational(max(map(abs, weights), default=Fraction(0)))}, "
+            f"max |bias| {_rational(max(map(abs, biases), default=Fraction(0)))}, {len(weights)} nonzero weights"]
+
+
+def cmd_show(args) -> int:
+    """Print what a certificate claims, in the paper's terms."""
+    cert = _load(args)
+    if cert is None:
+        return 2
+    raw, c, prov = cert.raw, cert.claims, cert.raw["provenance"]
+    lines = [f"format {raw['format']}: {args.file}",
+             f"provenance: construction {prov['construction']!r}, parameters {json.dumps(prov['parameters'])}",
+             f"  paper: {prov['paper']}; theorem: {prov['theorem']}; tool: {prov['tool']}",
+             f"domain: {cert.domain.desc} ({cert.domain.size} points)"] + _network_lines(cert.network)
+    for o, e in enumerate(raw["target"] or []):
+        lines.append(f"target f_{o}(x) = {infix(e)}")
+    f = _rational
+    lines += ["claims:", f"  depth {c.depth}, width {c.width}, layer sizes {list(c.layer_sizes)}",
+              f"  every weight and bias |w| <= {f(c.max_weight)}; weights <= {f(c.max_abs_weight)}; "
+              f"biases <= {f(c.max_abs_bias)}"]
+    if c.sup_bound is not None:
+        lines.append(f"  max over the domain and outputs o of |N(x)_o - f_o(x)| <= {f(c.sup_bound)}"
+                     + (" (exact)" if c.sup_bound == 0 else "")
+                     + (f", attained: {f(c.attained)}" if c.attained is not None else ""))
+    lines.append(f"  the steps partition the neurons: {'claimed' if c.steps_cover else 'not claimed'}")
+    lines.append(f"steps ({len(cert.steps)}):")
+    for st in cert.steps:
+        where = "; ".join(f"layer {l} neurons {a}..{b - 1} ({b - a})" for l, a, b in st.neurons) or "no neurons"
+        reads = ", ".join("x" if i == "x" else f"step {i}" for i in st.inputs) or "nothing"
+        lines.append(f"  {st.id}. {st.op}: {st.label}")
+        lines.append(f"     {where}; reads {reads}" + ("" if st.max_weight is None else f"; weights <= {f(st.max_weight)}"))
+        for vc in st.values:
+            terms = _terms(vc.terms)
+            lines.append(f"     claim: {terms} = {infix(vc.raw_equals)} at every point")
+    hints = raw.get("hints", {})
+    if hints:
+        lines.append(f"hints: {json.dumps(hints)[:200]}")
+    print("\n".join(lines))
+    return 0
+
+
+def cmd_stats(args) -> int:
+    """Print the sizes of a certificate."""
+    cert = _load(args)
+    if cert is None:
+        return 2
+    net, dom = cert.network, cert.domain
+    values = [v for layer in net.layers for v in layer.weights + (layer.bias or ())]
+    plan = prepare(net, dom.box(), dom.den)
+    print("\n".join([
+        f"neurons: {sum(net.sizes[1:])} (layer sizes {net.sizes[1:]}, input dimension {net.input_dim})",
+        f"depth: {len(net.layers)}, width: {max(net.sizes[1:])}",
+        f"nonzero weights: {sum(len(layer.weights) for layer in net.layers)}",
+        f"biases: {sum(len(layer.bias or ()) for layer in net.layers)}",
+        f"domain: {dom.desc}, {dom.size} points",
+        f"largest numerator: {max((abs(v.numerator).bit_length() for v in values), default=0)} bits",
+        f"largest denominator: {max((v.denominator.bit_length() for v in values), default=0)} bits",
+        f"steps: {len(cert.steps)}, value claims: {sum(len(st.values) for st in cert.steps)}",
+        f"evaluation path per layer: {', '.join('float64' if p else 'bigint' for p in plan.floats)}"]))
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="certify", description="Check certificates of ReLU-network constructions.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    commands = {"check": (cmd_check, "verify every claim of certificates (files or directories)"),
+                "show": (cmd_show, "print what a certificate claims, in the paper's terms"),
+                "stats": (cmd_stats, "print the sizes of a certificate")}
+    for name, (func, help_text) in commands.items():
+        p = sub.add_parser(name, help=help_text)
+        p.set_defaults(func=func)
+        if name == "check":
+            p.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
+            p.add_argument("--json", action="store_true", help="print a machine-readable report on stdout")
+            p.add_argument("-q", "--quiet", action="store_true", help="print only failures")
+        else:
+            p.add_argument("file", metavar="FILE")
+        p.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
+        for key, flag in _LIMITS.items():
+            p.add_argument(flag, dest=key, type=int, metavar="N", help=f"limit (default {getattr(Limits(), key)})")
+    return parser
+
+
+def main(argv=None) -> int:
+    """Run the command line; return the exit code (0 verified, 1 false, 2 malformed, 3 internal error)."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except Exception as e:
+        print(f"internal error: {type(e).__name__}: {e}", file=sys.stderr)
+        if args.debug:
+            traceback.print_exc()
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())
