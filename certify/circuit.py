@@ -13,6 +13,7 @@ carried by identity neurons relu(v) (v in {0,1}). The network has depth D + 1.
 
 from __future__ import annotations
 
+import functools
 import operator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -130,9 +131,12 @@ class ThresholdCircuit:
         for l, gates in enumerate(self.layers, 1):
             if not gates:
                 raise MalformedError(f"circuit layer {l}: has no gates")
+            checked: set[int] = set()  # gates of one family share their terms object
             for i, g in enumerate(gates):
                 _int(g.bias, f"circuit layer {l} gate {i} bias")
-                self._check_refs(g.terms, l, sizes, f"circuit layer {l} gate {i}")
+                if id(g.terms) not in checked:
+                    self._check_refs(g.terms, l, sizes, f"circuit layer {l} gate {i}")
+                    checked.add(id(g.terms))
         if not self.outputs:
             raise MalformedError("circuit outputs: at least one output is required")
         for o, terms in enumerate(self.outputs):
@@ -267,16 +271,16 @@ class CompiledCircuit:
         return tuple((nl, n, c) for (nl, n), c in sorted(acc.items()) if c)
 
 
-def _chain_range(form_terms, gates_of) -> tuple[int, int]:
-    """Return a sound [lo, hi] range of sum w * v over 0/1 values v.
+def _chain_range(form_terms, family: dict[Ref, int], bias: dict[Ref, int]) -> tuple[int, int]:
+    """Return a sound [lo, hi] range of sum w * v over the 0/1 values v the terms name.
 
-    Gates reading the same terms with different biases are monotone in the bias, so on every
-    input the gates that are 1 form a prefix of the group sorted by decreasing bias; the range
-    of a group is that of its prefix sums."""
-    groups: dict[tuple, list[tuple[int, int]]] = {}
+    Gates reading the same terms (one `family`) with different biases are monotone in the bias,
+    so on every input the gates that are 1 form a prefix of the family sorted by decreasing
+    bias; the range of a family's part of the sum is that of its prefix sums."""
+    groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for l, i, w in form_terms:
-        key = ("x", i) if l == 0 else (l, gates_of(l, i).terms)
-        groups.setdefault(key, []).append((0 if l == 0 else gates_of(l, i).bias, w))
+        key = (l, i) if l == 0 else (l, -1 - family[(l, i)])
+        groups.setdefault(key, []).append((bias.get((l, i), 0), w))
     lo = hi = 0
     for members in groups.values():
         members.sort(key=lambda bw: -bw[0])
@@ -286,6 +290,11 @@ def _chain_range(form_terms, gates_of) -> tuple[int, int]:
             pmin, pmax = min(pmin, prefix), max(pmax, prefix)
         lo, hi = lo + pmin, hi + pmax
     return lo, hi
+
+
+@functools.lru_cache(maxsize=4096)
+def _fraction(w: int) -> Fraction:
+    return Fraction(w)
 
 
 def _compile(c: ThresholdCircuit) -> CompiledCircuit:
@@ -299,10 +308,16 @@ def _compile(c: ThresholdCircuit) -> CompiledCircuit:
     for terms in c.outputs:
         for rl, ri, _ in terms:
             need[(rl, ri)] = max(need.get((rl, ri), 0), D)
+    family: dict[Ref, int] = {}
+    bias: dict[Ref, int] = {}
+    for l, gates in enumerate(c.layers, 1):
+        ids: dict[tuple, int] = {}
+        for i, g in enumerate(gates):
+            family[(l, i)] = ids.setdefault(g.terms, len(ids))
+            bias[(l, i)] = g.bias
 
     # rep[ref] = ((neuron, coef), ...) over the current network layer (layer 0 = the inputs)
     rep: dict[Ref, tuple[tuple[int, int], ...]] = {(0, i): ((i, 1),) for i in range(c.num_inputs)}
-    gate_of = lambda l, i: c.layers[l - 1][i]  # noqa: E731
     layers: list[Layer] = []
     gate_neurons: dict[Ref, NetTerms] = {}
     gate_rows: dict[Ref, tuple] = {}
@@ -310,30 +325,35 @@ def _compile(c: ThresholdCircuit) -> CompiledCircuit:
     for l, gates in enumerate(c.layers, 1):
         index: dict[tuple, int] = {}
         rows: list[tuple[tuple[int, Fraction], ...]] = []
-        bias: list[Fraction] = []
+        biases: list[Fraction] = []
 
-        def neuron(row: dict[int, int], b: int) -> int:
-            key = (tuple(sorted((j, w) for j, w in row.items() if w)), b)
-            if key not in index:
-                index[key] = len(rows)
-                rows.append(tuple((j, Fraction(w)) for j, w in key[0]))
-                bias.append(Fraction(b))
-            return index[key]
+        exact_rows: dict[int, tuple] = {}
 
-        def linear(terms) -> dict[int, int]:
+        def neuron(row: tuple[tuple[int, int], ...], b: int) -> int:
+            if (row, b) not in index:
+                index[(row, b)] = len(rows)
+                if id(row) not in exact_rows:
+                    exact_rows[id(row)] = (row, tuple((j, _fraction(w)) for j, w in row))
+                rows.append(exact_rows[id(row)][1])
+                biases.append(_fraction(b))
+            return index[(row, b)]
+
+        def linear(terms) -> tuple[tuple[int, int], ...]:
             acc: dict[int, int] = {}
             for rl, ri, w in terms:
                 for j, cf in rep[(rl, ri)]:
                     acc[j] = acc.get(j, 0) + w * cf
-            return acc
+            return tuple(sorted((j, w) for j, w in acc.items() if w))
 
+        rows_of: dict[int, tuple] = {}  # gates of one family share their terms: one row, one range
         new_rep: dict[Ref, tuple[tuple[int, int], ...]] = {}
         for i, g in enumerate(gates):
-            row = linear(g.terms)
-            _, hi = _chain_range(g.terms, gate_of)
+            if id(g.terms) not in rows_of:
+                rows_of[id(g.terms)] = (linear(g.terms), _chain_range(g.terms, family, bias)[1])
+            row, hi = rows_of[id(g.terms)]
             hi += g.bias
             top = neuron(row, g.bias)
-            gate_rows[(l, i)] = (tuple(sorted((j, w) for j, w in row.items() if w)), g.bias)
+            gate_rows[(l, i)] = (row, g.bias)
             if hi <= 1:  # z <= 1 on every input, so relu(z - 1) = 0 and the gate is relu(z)
                 new_rep[(l, i)] = ((top, 1),)
             else:
@@ -342,16 +362,18 @@ def _compile(c: ThresholdCircuit) -> CompiledCircuit:
         for ref in sorted(rep):
             if need.get(ref, 0) >= l:  # carry v in {0,1} with the identity neuron relu(v)
                 new_rep[ref] = ((neuron(linear([(ref[0], ref[1], 1)]), 0), 1),)
-        layers.append(Layer(in_size, tuple(rows), tuple(bias)))
+        layers.append(Layer(in_size, tuple(rows), tuple(biases)))
         in_size = len(rows)
         rep = new_rep
 
     out_rows = []
     for terms in c.outputs:
-        acc: dict[int, int] = {}
+        row = []
         for rl, ri, w in terms:
-            for j, cf in rep[(rl, ri)]:
-                acc[j] = acc.get(j, 0) + w * cf
+            row.extend((j, w * cf) for j, cf in rep[(rl, ri)])
+        acc: dict[int, int] = {}
+        for j, w in row:
+            acc[j] = acc.get(j, 0) + w
         out_rows.append(tuple((j, Fraction(w)) for j, w in sorted(acc.items()) if w))
     layers.append(Layer(in_size, tuple(out_rows), None))
     return CompiledCircuit(c, Network(c.num_inputs, tuple(layers)), gate_neurons, gate_rows)
@@ -363,7 +385,7 @@ class CircuitBuilder:
     def __init__(self, num_inputs: int):
         self.num_inputs = num_inputs
         self.layers: list[list[Gate]] = []
-        self._index: list[dict[Gate, int]] = []
+        self._index: list[dict[tuple, dict[int, int]]] = []  # layer -> terms -> bias -> index
 
     def input(self, i: int) -> Form:
         """Return the form reading input bit i."""
@@ -373,17 +395,19 @@ class CircuitBuilder:
 
     def gate(self, layer: int, z: Form) -> Form:
         """Return the 0/1 form of the gate 1[z > 0] placed in `layer` (z reads layers < layer)."""
-        if any(l >= layer for l, _, _ in z.terms):
-            raise MalformedError(f"gate in layer {layer} reads a value of layer >= {layer}")
         while len(self.layers) < layer:
             self.layers.append([])
             self._index.append({})
-        g = Gate(z.terms, z.const)
-        idx = self._index[layer - 1]
-        if g not in idx:
-            idx[g] = len(self.layers[layer - 1])
-            self.layers[layer - 1].append(g)
-        return Form.var(layer, idx[g])
+        by_terms = self._index[layer - 1]
+        if z.terms not in by_terms:
+            if any(l >= layer for l, _, _ in z.terms):
+                raise MalformedError(f"gate in layer {layer} reads a value of layer >= {layer}")
+            by_terms[z.terms] = {}
+        by_bias = by_terms[z.terms]
+        if z.const not in by_bias:
+            by_bias[z.const] = len(self.layers[layer - 1])
+            self.layers[layer - 1].append(Gate(z.terms, z.const))
+        return Form.var(layer, by_bias[z.const])
 
     def build(self, outputs: list[Form]) -> ThresholdCircuit:
         """Return the circuit with the given linear outputs (each with constant 0)."""

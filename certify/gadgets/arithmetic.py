@@ -112,13 +112,14 @@ def add_columns(bld: CircuitBuilder, layer: int, columns, width: int):
     B = [block(t) for t in range(-1, T)]  # B[t + 1] is block t
     A = [(B[t][0] + M * B[t + 1][0], B[t][1] + M * B[t + 1][1]) for t in range(T)]
 
-    def of_E(t, g):  # a function of E_t = floor(A_t / 2^b)
-        return staircase(bld, layer, A[t][0], A[t][1], M, g)
+    def of_E(t, g):  # a function of E_t = floor(A_t / 2^b); E_0 = B_0 is read with weights 2^b smaller
+        F, top = A[t] if t else B[1][:2]
+        return staircase(bld, layer, F, top, M if t else 1, g)
 
     G, P, claims = [], [], []
-    for t in range(T - 1):
-        G.append(staircase(bld, layer, A[t][0], A[t][1], M * M, lambda q: q)
-                 - staircase(bld, layer, B[t + 1][0], B[t + 1][1], M, lambda q: q))
+    for t in range(T - 1):  # G_0 = 0 as D_0 = L_0 < 2^b
+        G.append(of_E(t, lambda e: e // M) - staircase(bld, layer, B[t + 1][0], B[t + 1][1], M, lambda q: q)
+                 if t else Form())
         P.append(of_E(t, lambda e: int(e % M == M - 1)))
         D = ["add", ["mod", B[t + 1][2], M], ["floor", ["div", B[t][2], M]]]
         claims += [(G[t], ["floor", ["div", D, M]]), (P[t], ["if", ["eq", D, M - 1], 1, 0])]
