@@ -11,7 +11,7 @@ from .domain import Domain, as_domain
 from .evaluate import CHUNK, evaluate_chunk, plan_for_box
 from .kernel.errors import MalformedError
 from .network import Network
-from .target import Expr, evaluate_expr, network_target, to_ast
+from .target import KNOWN_OPS, Expr, evaluate_expr, network_target, to_ast
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ def target_asts(target, outputs: int) -> list:
     """Return one expression AST per output from an Expr, AST, Network or list of them."""
     if isinstance(target, Network):
         return [network_target(target, o).ast for o in range(target.output_dim)]
-    if isinstance(target, Expr) or (isinstance(target, list) and target and isinstance(target[0], str)):
+    if isinstance(target, Expr) or (isinstance(target, list) and target and isinstance(target[0], str) and target[0] in KNOWN_OPS):
         items = [target]
     elif isinstance(target, (list, tuple)):
         items = list(target)

@@ -44,7 +44,7 @@ def test_parallel_pads_with_cheaper_identity_when_sign_known():
     report = check(cert.data)
     assert report.ok, report.first_failure
     plain = parallel(one, deep)
-    assert plain.network.layer_sizes == [2 + 2, 2 + 2, 2]
+    assert plain.network.layer_sizes == [1 + 2, 2 + 2, 2]
 
 
 def test_false_nonneg_padding_is_caught():
