@@ -7,7 +7,7 @@ import random
 import pytest
 
 from certify.circuit import CircuitBuilder, Form, Gate, ThresholdCircuit, ceil_log2
-from certify.domain import BooleanCube, Points
+from certify.domain import Points
 from certify.evaluate import evaluate
 from certify.kernel.errors import MalformedError
 from certify.reference import evaluate_point

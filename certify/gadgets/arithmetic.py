@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from ..build import Block
 from ..circuit import CircuitBuilder, Form, ThresholdCircuit, ceil_log2
 from ..kernel.errors import MalformedError
-from .threshold import _lin_ast, circuit_block
+from .threshold import linear_ast, circuit_block
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def add_columns(bld: CircuitBuilder, layer: int, columns, width: int):
         js = range(t * b, min(t * b + b, width)) if t >= 0 else range(0)
         return (sum((2 ** (j - t * b) * cols[j].form for j in js), Form()),
                 sum(2 ** (j - t * b) * cols[j].top for j in js),
-                _lin_ast([(cols[j].expr, 2 ** (j - t * b)) for j in js]))
+                linear_ast([(cols[j].expr, 2 ** (j - t * b)) for j in js]))
 
     B = [block(t) for t in range(-1, T)]  # B[t + 1] is block t
     A = [(B[t][0] + M * B[t + 1][0], B[t][1] + M * B[t + 1][1]) for t in range(T)]
@@ -174,7 +174,7 @@ def _coeffs(coeffs) -> list[int]:
 
 def value_ast(coeffs, m: int, bias: int = 0):
     """Return the AST of sum_i c_i x_i + bias, x_i = sum_j 2^j x[i m + j]."""
-    return _lin_ast([(["x", i * m + j], c * 2**j) for i, c in enumerate(coeffs) for j in range(m)], bias)
+    return linear_ast([(["x", i * m + j], c * 2**j) for i, c in enumerate(coeffs) for j in range(m)], bias)
 
 
 def weighted_columns(coeffs, m: int, bias: int, width: int) -> list[Column]:
@@ -198,7 +198,7 @@ def weighted_columns(coeffs, m: int, bias: int, width: int) -> list[Column]:
         neg = sum(1 for _, s in lits[j] if s < 0)
         const = neg + (C >> j & 1)
         form = Form.of({(0, x): s for x, s in lits[j]}, const)
-        cols.append(Column(form, len(lits[j]) + (C >> j & 1), _lin_ast([(["x", x], s) for x, s in lits[j]], const)))
+        cols.append(Column(form, len(lits[j]) + (C >> j & 1), linear_ast([(["x", x], s) for x, s in lits[j]], const)))
     return cols
 
 
@@ -271,8 +271,8 @@ def compare_circuit(m: int) -> Arithmetic:
     gt = [bld.gate(1, x[j] - y[j]) for j in range(m)]
     lt = [bld.gate(1, y[j] - x[j]) for j in range(m)]
     terms = [bld.gate(2, gt[j] - sum((gt[s] + lt[s] for s in range(j + 1, m)), Form())) for j in range(m)]
-    X = _lin_ast([(["x", j], 2**j) for j in range(m)])
-    Y = _lin_ast([(["x", m + j], 2**j) for j in range(m)])
+    X = linear_ast([(["x", j], 2**j) for j in range(m)])
+    Y = linear_ast([(["x", m + j], 2**j) for j in range(m)])
     return Arithmetic("compare", f"1[x > y] for {m}-bit x, y", {"m": m}, bld.build([sum(terms, Form())]),
                       (["if", ["gt", X, Y], 1, 0],), (), ("gt",))
 
@@ -283,7 +283,7 @@ def _products(bld: CircuitBuilder, m: int) -> list[Column]:
         pairs = [(i, k - i) for i in range(max(0, k - m + 1), min(k, m - 1) + 1)]
         gates = [bld.gate(1, bld.input(i) + bld.input(m + j) - 1) for i, j in pairs]
         cols.append(Column(sum(gates, Form()), len(pairs),
-                           _lin_ast([(["mul", ["x", i], ["x", m + j]], 1) for i, j in pairs])))
+                           linear_ast([(["mul", ["x", i], ["x", m + j]], 1) for i, j in pairs])))
     return cols
 
 
@@ -292,8 +292,8 @@ def multiply_circuit(m: int) -> Arithmetic:
     _check_int(m, "multiply m", 1)
     bld = CircuitBuilder(2 * m)
     bits, claims, info = add_columns(bld, 2, _products(bld, m), 2 * m)
-    X = _lin_ast([(["x", j], 2**j) for j in range(m)])
-    Y = _lin_ast([(["x", m + j], 2**j) for j in range(m)])
+    X = linear_ast([(["x", j], 2**j) for j in range(m)])
+    Y = linear_ast([(["x", m + j], 2**j) for j in range(m)])
     return Arithmetic("multiply", f"product of two {m}-bit numbers", {"m": m, **info}, bld.build(bits),
                       tuple(bit_ast(["mul", X, Y], k) for k in range(2 * m)), tuple(claims),
                       tuple(f"p{k}" for k in range(2 * m)))
@@ -348,8 +348,8 @@ def naive_compare_circuit(m: int) -> Arithmetic:
     _check_int(m, "naive_compare m", 1)
     bld = CircuitBuilder(2 * m)
     g = bld.gate(1, sum((2**j * (bld.input(j) - bld.input(m + j)) for j in range(m)), Form()))
-    X = _lin_ast([(["x", j], 2**j) for j in range(m)])
-    Y = _lin_ast([(["x", m + j], 2**j) for j in range(m)])
+    X = linear_ast([(["x", j], 2**j) for j in range(m)])
+    Y = linear_ast([(["x", m + j], 2**j) for j in range(m)])
     return Arithmetic("naive_compare", f"1[x > y] for {m}-bit x, y, one gate", {"m": m}, bld.build([g]),
                       (["if", ["gt", X, Y], 1, 0],), (), ("gt",))
 
@@ -359,8 +359,8 @@ def naive_multiply_circuit(m: int) -> Arithmetic:
     _check_int(m, "naive_multiply m", 1)
     bld = CircuitBuilder(2 * m)
     bits = naive_bits(bld, 2, _products(bld, m), 2 * m)
-    X = _lin_ast([(["x", j], 2**j) for j in range(m)])
-    Y = _lin_ast([(["x", m + j], 2**j) for j in range(m)])
+    X = linear_ast([(["x", j], 2**j) for j in range(m)])
+    Y = linear_ast([(["x", m + j], 2**j) for j in range(m)])
     return Arithmetic("naive_multiply", f"product of two {m}-bit numbers, exponential weights", {"m": m},
                       bld.build(bits), tuple(bit_ast(["mul", X, Y], k) for k in range(2 * m)), (),
                       tuple(f"p{k}" for k in range(2 * m)))

@@ -16,7 +16,7 @@ from ..kernel.errors import MalformedError
 from ..network import Network
 
 
-def _lin_ast(pairs, const: int = 0):
+def linear_ast(pairs, const: int = 0):
     """Return the AST of sum c * atom + const for (atom AST, c) pairs (0 when empty)."""
     parts = [atom if c == 1 else ["mul", c, atom] for atom, c in pairs if c]
     if const:
@@ -32,7 +32,7 @@ def _gate_claims(compiled) -> list:
     for (l, i), neurons in sorted(compiled.gate_neurons.items()):
         row, bias = compiled.gate_rows[(l, i)]
         atom = (lambda j: ["x", j]) if l == 1 else (lambda j, l=l: ["v", l - 1, j])
-        z = _lin_ast([(atom(j), w) for j, w in row], bias)
+        z = linear_ast([(atom(j), w) for j, w in row], bias)
         out.append((neurons, ["if", ["gt", z, 0], 1, 0]))
     return out
 
@@ -72,7 +72,7 @@ def threshold_gate(weights, bias) -> Block:
     if not ws:
         raise MalformedError("threshold_gate weights: at least one input is required")
     network = Network.from_layers([([ws, ws], [b, b - 1]), ([[1, -1]], None)])
-    zx = _lin_ast([(["x", j], w) for j, w in enumerate(ws)], b)
+    zx = linear_ast([(["x", j], w) for j, w in enumerate(ws)], b)
     return Block.single(network, op="threshold_gate", label=f"1[w.x + {b} > 0] = relu(z) - relu(z - 1)",
                         params={"weights": ws, "bias": b},
                         values=[(((1, 0, 1),), ["max", zx, 0]), (((1, 1, 1),), ["max", ["sub", zx, 1], 0]),
