@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from certify import Grid, Product, certificate, evaluate
 from certify.gadgets import bit_expr, bits
+from certify.kernel import check
 from certify.reference import evaluate_layers_point
 
 SWEEP = [(F(1, 2), 2), (F(1, 2), 4), (1, 1), (1, 2), (1, 3), (1, 8), (2, 1), (2, 4), (3, 5), (F(3, 2), 6), (5, 2)]
@@ -82,6 +83,7 @@ def test_certificate_records_the_two_steps_and_their_claims():
     assert block.steps[1].neurons == {(l, k) for l in (2, 3) for k in range(5)}
     j = ["add", ["mul", 4, ["x", 0]], 8]
     cert = certificate(block, Grid(1, 2, 4), [bit_expr(k, j) for k in range(5)], construction="bits", eps=0)
+    assert check(cert.data).ok  # the independent kernel agrees
     claims = cert.data["claims"]
     assert claims["sup_error"] == {"bound": 0, "attained": 0}
     assert (claims["depth"], claims["width"], claims["max_weight"]) == (3, 16, 8)

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from certify import Product, certificate, evaluate
 from certify.gadgets import interpolant_expr, interpolate_1d
+from certify.kernel import check
 from certify.reference import evaluate_point
 
 
@@ -84,6 +85,7 @@ def test_certificate_states_each_unit_and_the_function():
     dom = Product([[F(j, 12) for j in range(31)]])
     cert = certificate(block, dom, [interpolant_expr(knots, values)], construction="interpolate_1d", eps=0)
     assert cert.data["claims"]["sup_error"] == {"bound": 0, "attained": 0}
+    assert check(cert.data).ok  # the independent kernel agrees
     # kinks at 1/3 (+21/2), 1 (-9/2), 2 (-4); every piece's line changes sign on [0, 5/2] except
     # L_2 = 2, which costs one unit: 4 units, max weight 21/2
     assert cert.data["claims"]["layer_sizes"] == [4, 1]

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from certify import Grid, Product, certificate, evaluate, sup_error
 from certify.gadgets import square_interp_expr, yarotsky_multiply, yarotsky_square
+from certify.kernel import check
 from certify.reference import evaluate_layers_point, evaluate_point
 
 
@@ -138,9 +139,11 @@ def test_certificates_carry_the_exact_error():
     cert = certificate(block, unit_points(2 ** (m + 1)), [["pow", ["x", 0], 2]], construction="yarotsky_square",
                        eps=F(1, 2**10))
     assert cert.data["claims"]["sup_error"] == {"bound": "1/1024", "attained": "1/1024"}
+    assert check(cert.data).ok  # the independent kernel agrees
     interp = [v for v in cert.data["steps"][m]["claims"]["values"] if v["equals"] == square_interp_expr(m, ["x", 0])]
     assert interp and interp[0]["terms"] == [[m + 1, 0, 1]]
     mult = yarotsky_multiply(2, 2)
     cert = certificate(mult, Grid(2, 2, 8), [["mul", ["x", 0], ["x", 1]]], construction="yarotsky_multiply",
                        eps=F(1, 16))
     assert cert.data["claims"]["sup_error"] == {"bound": "1/16", "attained": "1/16"}
+    assert check(cert.data).ok  # the independent kernel agrees
