@@ -101,13 +101,13 @@ def interpolate_1d(knots, values) -> Block:
         W1 = [[w] for (w, _), _ in units]
         b1 = [c for (_, c), _ in units]
         W2 = [[coef for _, coef in units]]
-        values_ = [([(1, k, 1)], ["max", ["add", ["mul", format_rational(w), x], format_rational(c)], 0])
+        claims = [([(1, k, 1)], ["max", ["add", ["mul", format_rational(w), x], format_rational(c)], 0])
                    for k, ((w, c), _) in enumerate(units)]
     else:
         W1, b1, W2 = [[0]], [0], [[0]]
-        values_ = [([(1, 0, 1)], 0)]
+        claims = [([(1, 0, 1)], 0)]
     net = Network.from_layers([(W1, b1), (W2, None)])
-    values_.append(([(2, 0, 1)], interpolant_expr(t, v)))
+    claims.append(([(2, 0, 1)], interpolant_expr(t, v)))
     params = {"knots": [format_rational(a) for a in t], "values": [format_rational(a) for a in v]}
     return Block.single(net, op="interpolate_1d", label=f"piecewise-linear interpolant through {len(t)} knots",
-                        params=params, values=values_, input_names=["x"], output_names=["f(x)"])
+                        params=params, values=claims, input_names=["x"], output_names=["f(x)"])
