@@ -30,7 +30,8 @@ def infix(e, prec=0, t="t") -> str:
         parts = [infix(a, p + (k > 0 and op in ("sub", "div")), t) for k, a in enumerate(args)]
         return f"({sep.join(parts)})" if p < prec or (p == 0 and prec > 0) else sep.join(parts)
     one = lambda a: infix(a, 0, t)
-    simple = {"x": lambda: f"x_{args[0]}", "v": lambda: f"h[{args[0]},{args[1]}]", "t": lambda: t, "neg": lambda: f"-{infix(args[0], 3, t)}",
+    simple = {"x": lambda: f"x_{args[0]}", "v": lambda: f"h[{args[0]},{args[1]}]", "t": lambda: t,
+              "neg": lambda: f"-{infix(args[0], 3, t)}",
               "pow": lambda: f"{infix(args[0], 4, t)}^{args[1]}", "abs": lambda: f"|{one(args[0])}|",
               "norm2sq": lambda: "||x||^2", "parity": lambda: "(sum_i x_i) mod 2",
               "ip_mod2": lambda: "(sum_{i<d/2} x_i x_{i+d/2}) mod 2", "not": lambda: f"not {infix(args[0], 3, t)}",
@@ -117,7 +118,8 @@ def _load(args):
 def _network_lines(net) -> list:
     weights = [w for layer in net.layers for w in layer.weights]
     biases = [b for layer in net.layers for b in layer.bias or ()]
-    form = "paper form (output layer linear, no bias)" if net.form == "paper" else "with an output bias (not paper form)"
+    form = "paper form (output layer linear, no bias)" if net.form == "paper" else \
+        "with an output bias (not paper form)"
     return [f"network: {form}; input dimension {net.input_dim}",
             f"  depth {len(net.layers)}, width {max(net.sizes[1:])}, layer sizes {net.sizes[1:]}",
             f"  max |weight| {_rational(max(map(abs, weights), default=Fraction(0)))}, "
@@ -150,10 +152,11 @@ def cmd_show(args) -> int:
         where = "; ".join(f"layer {l} neurons {a}..{b - 1} ({b - a})" for l, a, b in st.neurons) or "no neurons"
         reads = ", ".join("x" if i == "x" else f"step {i}" for i in st.inputs) or "nothing"
         lines.append(f"  {st.id}. {st.op}: {st.label}")
-        lines.append(f"     {where}; reads {reads}" + ("" if st.max_weight is None else f"; weights <= {f(st.max_weight)}"))
+        bound = "" if st.max_weight is None else f"; weights and biases <= {f(st.max_weight)}"
+        lines.append(f"     {where}; reads {reads}{bound}")
         for vc in st.values:
             terms = _terms(vc.terms)
-            lines.append(f"     claim: {terms} = {infix(vc.raw_equals)} at every point")
+            lines.append(f"     claim: {terms} = {infix(vc.raw['equals'])} at every point")
     hints = raw.get("hints", {})
     if hints:
         lines.append(f"hints: {json.dumps(hints)[:200]}")

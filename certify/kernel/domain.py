@@ -79,7 +79,8 @@ def parse_domain(value, limits) -> Domain:
         _size((2 for _ in range(d)), limits)
         return _product((2,) * d, (0,) * d, 1, f"boolean cube {{0,1}}^{d}")
     if kind == "grid":
-        d, p, R = integer(value["d"], "domain.d", lo=1), integer(value["p"], "domain.p", lo=1), rational(value["R"], "domain.R", limits)
+        d, p = integer(value["d"], "domain.d", lo=1), integer(value["p"], "domain.p", lo=1)
+        R = rational(value["R"], "domain.R", limits)
         if R <= 0 or (R * p).denominator != 1:
             raise MalformedError(f"domain: R = {format_rational(R)} must be > 0 with R*p an integer")
         Rp = int(R * p)
@@ -93,7 +94,8 @@ def parse_domain(value, limits) -> Domain:
             if any(a >= b for a, b in zip(s, s[1:])):
                 raise MalformedError(f"domain.sets[{c}]: values must be strictly increasing")
         den = lcm(*(q.denominator for s in sets for q in s))
-        return _product([len(s) for s in sets], [_axis(s, den) for s in sets], den, f"product of {len(sets)} finite sets")
+        return _product([len(s) for s in sets], [_axis(s, den) for s in sets], den,
+                        f"product of {len(sets)} finite sets")
     points = lst(value["points"], "domain.points", 1)
     _size([len(points)], limits)
     d, first = len(lst(points[0], "domain.points[0]", 1)), {}

@@ -40,7 +40,8 @@ class Parser:
             raise MalformedError(f"{where}: expected {'a condition' if conditional else 'an expression'}, got {shown}")
         (op, *args), (lo, hi) = v, _ARITY[v[0]]
         if len(args) < lo or (hi is not None and len(args) > hi):
-            raise MalformedError(f"{where}: {op!r} takes {lo}{'' if hi == lo else ' or more'} arguments, got {len(args)}")
+            raise MalformedError(f"{where}: {op!r} takes {lo}{'' if hi == lo else ' or more'} arguments, "
+                                 f"got {len(args)}")
         sub = [f"{where}[{k + 1}]" for k in range(len(args))]
         if op == "x":
             return ("x", integer(args[0], sub[0], 0, self.d - 1))
@@ -151,7 +152,8 @@ def value(node, env):
     if op == "norm2sq":
         return (env.x ** 2).sum(axis=0), env.den ** 2
     if op in ("parity", "ip_mod2"):
-        s = (env.x.sum(axis=0), env.den) if op == "parity" else ((env.x[:d // 2] * env.x[d // 2:]).sum(axis=0), env.den ** 2)
+        s = (env.x.sum(axis=0), env.den) if op == "parity" else \
+            ((env.x[:d // 2] * env.x[d // 2:]).sum(axis=0), env.den ** 2)
         return _mod(s, (np.full(m, 2, dtype=object), 1), env)
     mask = truth(node[1], env)  # "if": each branch is evaluated only where it is taken
     if mask.all() or not mask.any():

@@ -21,8 +21,10 @@ def obj(value, where, required, optional=()) -> dict:
     """Return `value` if it is an object with every required key and no other key."""
     unknown = [key for key in typed(value, where, dict) if key not in required and key not in optional]
     missing = [key for key in required if key not in value]
-    if unknown or missing:
-        raise MalformedError(f"{where}: unknown key {unknown[0]!r}" if unknown else f"{where}: missing key {missing[0]!r}")
+    if unknown:
+        raise MalformedError(f"{where}: unknown key {unknown[0]!r}")
+    if missing:
+        raise MalformedError(f"{where}: missing key {missing[0]!r}")
     return value
 
 

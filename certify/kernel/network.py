@@ -27,37 +27,34 @@ class Layer:
 
 @dataclass(frozen=True, eq=False)
 class Network:
-    """A parsed network; `form` is "paper" or "output_bias"."""
+    """A parsed network; `form` is "paper" or "output_bias"; sizes = [input_dim, n_1, ..., n_k]."""
     form: str
-    input_dim: int
+    sizes: list
     layers: tuple
 
     @property
-    def sizes(self) -> list:
-        """Return [input_dim, n_1, ..., n_k]."""
-        return [self.input_dim] + [layer.size for layer in self.layers]
+    def input_dim(self) -> int:
+        """Return the input dimension."""
+        return self.sizes[0]
 
 
 def _layer(value, w, prev, output, form, limits) -> Layer:
     """Return one parsed layer (`w` names it, `prev` is the size of the layer before)."""
-    size = integer(value["size"], f"{w}.size", lo=1)
-    rows, cols, vals = [], [], []
+    size, rows, cols, vals = integer(value["size"], f"{w}.size", lo=1), [], [], []
     for t, trip in enumerate(lst(value["weights"], f"{w}.weights")):
         wt = f"{w}.weights[{t}]"
         i, j = integer(lst(trip, wt, length=3)[0], f"{wt}[0]", 0, size - 1), integer(trip[1], f"{wt}[1]", 0, prev - 1)
         if rows and (i, j) <= (rows[-1], cols[-1]):
             raise MalformedError(f"{wt}: triplets must be sorted by (i, j) without repeats, got "
                                  f"({i}, {j}) after ({rows[-1]}, {cols[-1]})")
-        vals.append(rational(trip[2], wt, limits))
+        rows.append(i), cols.append(j), vals.append(rational(trip[2], wt, limits))
         if vals[-1] == 0:
             raise MalformedError(f"{wt}: zero weight (omit the triplet)")
-        rows.append(i), cols.append(j)
     bias, paper_output = value["bias"], output and form == "paper"
     if (bias is None) != paper_output:
         raise MalformedError(f"{w}.bias: " + ("the output layer of a \"paper\" form network has no bias (null)"
                                                if paper_output else "null, but this layer needs a bias list"))
-    if bias is not None:
-        bias = rationals(bias, f"{w}.bias", limits, size)
+    bias = None if bias is None else rationals(bias, f"{w}.bias", limits, size)
     return Layer(size, np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), tuple(vals), bias)
 
 
@@ -66,8 +63,7 @@ def parse_network(value, where, limits, max_weights) -> Network:
     obj(value, where, ("form", "input_dim", "layers"))
     if value["form"] not in ("paper", "output_bias"):
         raise MalformedError(f"{where}.form: expected \"paper\" or \"output_bias\", got {str(value['form'])[:40]!r}")
-    sizes = [integer(value["input_dim"], f"{where}.input_dim", lo=1)]
-    raw = lst(value["layers"], f"{where}.layers", 1)
+    sizes, raw = [integer(value["input_dim"], f"{where}.input_dim", lo=1)], lst(value["layers"], f"{where}.layers", 1)
     for n, layer in enumerate(raw):
         obj(layer, f"{where}.layers[{n}]", ("size", "weights", "bias"))
     total = sum(len(layer["weights"]) for layer in raw if isinstance(layer["weights"], list))
@@ -77,12 +73,12 @@ def parse_network(value, where, limits, max_weights) -> Network:
     for n, layer in enumerate(raw):
         layers.append(_layer(layer, f"{where}.layers[{n}]", sizes[-1], n == len(raw) - 1, value["form"], limits))
         sizes.append(layers[-1].size)
-    return Network(value["form"], sizes[0], tuple(layers))
+    return Network(value["form"], sizes, tuple(layers))
 
 
 @dataclass(frozen=True, eq=False)
 class Plan:
-    """A network ready to evaluate: per layer the numerator matrix, bias column and path; dens D_0..D_k."""
+    """A network ready to evaluate: per layer the numerator matrix, bias column, path; dens D_0..D_k."""
     mats: tuple
     biases: tuple
     floats: tuple
@@ -91,14 +87,14 @@ class Plan:
 
 def prepare(net: Network, box: list, den: int) -> Plan:
     """Return the evaluation plan. A layer runs in float64 only if exact interval bounds prove that
-    every input, weight, bias term and partial sum is below 2^53 (then float64 is exact);
+    every input, weight and partial sum is below 2^53 in magnitude (then float64 is exact);
     otherwise it runs on Python ints. `box[j]` bounds |numerator| of input j (denominator `den`)."""
     mats, biases, floats, dens, bound = [], [], [], [den], list(box)
     for layer in net.layers:
         q = lcm(*(v.denominator for v in layer.weights + (layer.bias or ())))
         wn = [v.numerator * (q // v.denominator) for v in layer.weights]
         bn = [b.numerator * (q // b.denominator) * dens[-1] for b in layer.bias or [0] * layer.size]
-        new = [abs(b) for b in bn]  # |sum_j Wn_ij v_j + bn_i| and all its partial sums are <= new[i]
+        new = [abs(b) for b in bn]  # |bn_i + sum_j Wn_ij v_j| and all its partial sums are <= new[i]
         for i, j, w in zip(layer.rows.tolist(), layer.cols.tolist(), wn):
             new[i] += abs(w) * bound[j]
         fast = max(bound + new + [abs(w) for w in wn]) < EXACT

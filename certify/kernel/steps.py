@@ -1,4 +1,4 @@
-"""Construction steps: parsing, and the checks that need no evaluation (sources, weights, cover)."""
+"""Construction steps: parsing, and the checks that need no evaluation (sources, cover)."""
 
 from dataclasses import dataclass
 
@@ -9,16 +9,13 @@ from .fields import integer, lst, obj, rational, typed
 from .numbers import format_rational
 from .report import claim
 
-_STEP = ("id", "op", "label", "params", "neurons", "inputs", "claims")
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ValueClaim:
-    """sum c * value(l, i) over `terms` equals `expr` at every point; raw_* are the JSON forms."""
+    """sum c * value(l, i) over `terms` equals `expr` at every point; `raw` is the JSON object."""
     terms: tuple
     expr: tuple
-    raw_terms: list
-    raw_equals: object
+    raw: dict
 
 
 @dataclass(frozen=True)
@@ -34,51 +31,42 @@ class Step:
 
 
 def _triple(t, w, sizes, first_layer, third):
-    """Return [l, i, third(v)] of a triple naming neuron i of layer l >= first_layer."""
+    """Return (l, i, third(t[2])) of a triple naming neuron i of layer l >= first_layer."""
     l = integer(lst(t, w, length=3)[0], f"{w}[0]", first_layer, len(sizes) - 1)
     return l, integer(t[1], f"{w}[1]", 0, sizes[l] - 1), third(t[2], f"{w}[2]")
 
 
-def _ranges(value, where, sizes) -> tuple:
-    """Return the sorted, disjoint (l, start, stop) ranges of a step's `neurons`."""
-    out = []
-    for k, r in enumerate(lst(value, where)):
-        w = f"{where}[{k}]"
-        out.append(_triple(r, w, sizes, 1, lambda b, wb: integer(b, wb, r[1] + 1, sizes[r[0]])))
-        if len(out) > 1 and out[-1][:2] < (out[-2][0], out[-2][2]):
-            raise MalformedError(f"{w}: ranges must be sorted and disjoint, got {r} after {list(out[-2])}")
-    return tuple(out)
-
-
-def _value_claim(value, where, sizes, parser, limits) -> ValueClaim:
-    """Return one parsed `claims.values` entry."""
-    obj(value, where, ("terms", "equals"))
-    terms = tuple(_triple(t, f"{where}.terms[{k}]", sizes, 0, lambda c, wc: rational(c, wc, limits))
-                  for k, t in enumerate(lst(value["terms"], f"{where}.terms")))
-    return ValueClaim(terms, parser.expr(value["equals"], f"{where}.equals"), value["terms"], value["equals"])
+def _step(st, s, sizes, parser, limits) -> Step:
+    """Return steps[s], parsed."""
+    w, neurons = f"steps[{s}]", []
+    obj(st, w, ("id", "op", "label", "params", "neurons", "inputs", "claims"))
+    if integer(st["id"], f"{w}.id") != s:
+        raise MalformedError(f"{w}.id: {st['id']}, but a step's id must equal its position {s}")
+    for k, r in enumerate(lst(st["neurons"], f"{w}.neurons")):
+        neurons.append(_triple(r, f"{w}.neurons[{k}]", sizes, 1, lambda b, wb: integer(b, wb, r[1] + 1, sizes[r[0]])))
+        if k and neurons[-1][:2] < (neurons[-2][0], neurons[-2][2]):
+            raise MalformedError(f"{w}.neurons[{k}]: ranges must be sorted and disjoint, "
+                                 f"got {r} after {list(neurons[-2])}")
+    for k, v in enumerate(lst(st["inputs"], f"{w}.inputs")):
+        if v != "x" and not (type(v) is int and 0 <= v < s):
+            raise MalformedError(f"{w}.inputs[{k}]: {str(v)[:40]} is neither \"x\" nor the id of an earlier step")
+    claims, values = obj(st["claims"], f"{w}.claims", ("max_weight", "values")), []
+    for j, vc in enumerate(lst(claims["values"], f"{w}.claims.values")):
+        wv = f"{w}.claims.values[{j}]"
+        terms = [_triple(t, f"{wv}.terms[{k}]", sizes, 0, lambda c, wc: rational(c, wc, limits))
+                 for k, t in enumerate(lst(obj(vc, wv, ("terms", "equals"))["terms"], f"{wv}.terms"))]
+        values.append(ValueClaim(tuple(terms), parser.expr(vc["equals"], f"{wv}.equals"), vc))
+    typed(st["params"], f"{w}.params", dict)
+    bound = claims["max_weight"]
+    return Step(s, typed(st["op"], f"{w}.op", str), typed(st["label"], f"{w}.label", str), tuple(neurons),
+                tuple(st["inputs"]), None if bound is None else rational(bound, f"{w}.claims.max_weight", limits),
+                tuple(values))
 
 
 def parse_steps(value, net, parser, limits) -> tuple:
-    """Return the parsed `steps` list."""
-    steps, sizes = [], net.sizes
-    parser.sizes = sizes  # step claims may name neuron values: ["v", l, i]
-    for s, st in enumerate(lst(value, "steps")):
-        w = f"steps[{s}]"
-        obj(st, w, _STEP)
-        if integer(st["id"], f"{w}.id") != s:
-            raise MalformedError(f"{w}.id: {st['id']}, but a step's id must equal its position {s}")
-        typed(st["params"], f"{w}.params", dict)
-        inputs = tuple(lst(st["inputs"], f"{w}.inputs"))
-        for k, v in enumerate(inputs):
-            if v != "x" and not (type(v) is int and 0 <= v < s):
-                raise MalformedError(f"{w}.inputs[{k}]: {str(v)[:40]} is neither \"x\" nor the id of an earlier step")
-        claims = obj(st["claims"], f"{w}.claims", ("max_weight", "values"))
-        bound = None if claims["max_weight"] is None else rational(claims["max_weight"], f"{w}.claims.max_weight", limits)
-        values = tuple(_value_claim(v, f"{w}.claims.values[{k}]", sizes, parser, limits)
-                       for k, v in enumerate(lst(claims["values"], f"{w}.claims.values")))
-        steps.append(Step(s, typed(st["op"], f"{w}.op", str), typed(st["label"], f"{w}.label", str),
-                          _ranges(st["neurons"], f"{w}.neurons", sizes), inputs, bound, values))
-    return tuple(steps)
+    """Return the parsed `steps` list; its value claims may name neuron values ["v", l, i]."""
+    parser.sizes = net.sizes
+    return tuple(_step(st, s, net.sizes, parser, limits) for s, st in enumerate(lst(value, "steps")))
 
 
 def _inside(cols: np.ndarray, intervals) -> np.ndarray:
@@ -89,9 +77,7 @@ def _inside(cols: np.ndarray, intervals) -> np.ndarray:
             merged[-1][1] = max(merged[-1][1], b)
         else:
             merged.append([a, b])
-    if not merged:
-        return np.zeros(len(cols), dtype=bool)
-    starts, stops = np.array([m[0] for m in merged]), np.array([m[1] for m in merged])
+    starts, stops = np.array([m[0] for m in merged] or [0]), np.array([m[1] for m in merged] or [0])
     k = np.searchsorted(starts, cols, side="right") - 1
     return (k >= 0) & (cols < stops[np.maximum(k, 0)])
 
@@ -110,10 +96,10 @@ def check_sources(net, steps, st):
         if len(bad):
             k = lo + int(bad[0])
             j = int(layer.cols[k])
-            source = f"input x_{j}" if l == 1 else f"neuron ({l - 1}, {j})"
-            return claim(name, False, f"{head}: neuron ({l}, {layer.rows[k]}) reads from {source} "
-                         f"(weight {format_rational(layer.weights[k])}), which is neither in this step nor in its inputs {list(st.inputs)}")
-    return claim(name, True, f"{head} reads only from itself and {list(st.inputs)}")
+            return claim(name, False, f"{head}: neuron ({l}, {layer.rows[k]}) reads from "
+                         f"{f'input x_{j}' if l == 1 else f'neuron ({l - 1}, {j})'} (weight "
+                         f"{format_rational(layer.weights[k])}), which is neither in this step nor in its inputs")
+    return claim(name, True, f"{head} reads only from itself and its inputs")
 
 
 def check_cover(net, steps):
@@ -124,7 +110,6 @@ def check_cover(net, steps):
             why = f"is in steps {owner[l]} and {sid}" if a < pos[l] else "is in no step"
             return claim("steps_cover", False, f"steps_cover: neuron ({l}, {min(a, pos[l])}) {why}")
         pos[l], owner[l] = b, sid
-    for l, layer in enumerate(net.layers, 1):
-        if pos[l] < layer.size:
-            return claim("steps_cover", False, f"steps_cover: neuron ({l}, {pos[l]}) is in no step")
-    return claim("steps_cover", True, f"the {len(steps)} steps partition the network's neurons")
+    gaps = [f"({l}, {pos[l]})" for l, layer in enumerate(net.layers, 1) if pos[l] < layer.size]
+    return claim("steps_cover", not gaps, f"steps_cover: neuron {gaps[0]} is in no step" if gaps
+                 else f"the {len(steps)} steps partition the network's neurons")

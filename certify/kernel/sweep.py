@@ -9,20 +9,16 @@ import numpy as np
 from . import rat
 from .expr import Env, value
 from .network import forward, prepare
-from .numbers import format_rational
+from .numbers import format_rational as fmt
 from .report import claim
 
 CHUNK_ELEMENTS = 1 << 22  # neuron values held per chunk
 
 
-def _at(a, k):
-    """Return element k of an array, or the scalar itself."""
-    return int(a[k]) if isinstance(a, np.ndarray) else a
-
-
-def _q(n, d) -> str:
-    """Return the rational n/d written canonically."""
-    return str(format_rational(Fraction(n, d)))
+def _q(n, d, k=None) -> str:
+    """Return n/d (or n[k]/d[k], where either may be a scalar) written canonically."""
+    at = lambda a: int(a[k]) if isinstance(a, np.ndarray) else a
+    return str(fmt(Fraction(at(n), at(d))))
 
 
 def argmax_rational(n, d) -> int:
@@ -37,6 +33,7 @@ def argmax_rational(n, d) -> int:
 
 class SupError:
     """sup_error: |N(x)_o - target_o(x)| <= bound at every point; the exact maximum; the argmax hint."""
+
     def __init__(self, cert):
         self.cert, self.fail, self.best, self.hint = cert, None, None, None
         nums = [q * cert.domain.den for q in cert.argmax or ()]
@@ -48,14 +45,14 @@ class SupError:
         for o, e in enumerate(self.cert.target):
             fn, fd = value(e, replace(env, where=f"target[{o}]"))
             cols.append((np.abs(rat.obj(values[-1][o]) * fd - fn * dens[-1]), fd * dens[-1], fn, fd))
-        en = np.stack([c[0] for c in cols], axis=1).ravel()
+        en = np.stack([c[0] for c in cols], axis=1).ravel()  # point-major: index p * outputs + o
         ed = np.stack([np.broadcast_to(rat.obj(c[1]), (m,)) for c in cols], axis=1).ravel()
         bad = np.flatnonzero((en * bound.denominator > bound.numerator * ed).astype(bool))
         if self.fail is None and len(bad):
             p, o = divmod(int(bad[0]), len(cols))
             self.fail = (f"sup_error: at x={env.domain.show_point(int(env.index[p]))} output {o}: |N(x) - f(x)| = "
-                         f"{_q(en[bad[0]], ed[bad[0]])} > bound {format_rational(bound)} (N(x)="
-                         f"{_q(int(values[-1][o][p]), dens[-1])}, f(x)={_q(cols[o][2][p], _at(cols[o][3], p))})")
+                         f"{_q(en, ed, bad[0])} > bound {fmt(bound)} (N(x)={_q(int(values[-1][o][p]), dens[-1])}, "
+                         f"f(x)={_q(cols[o][2], cols[o][3], p)})")
         j = argmax_rational(en, ed)
         if self.best is None or Fraction(int(en[j]), int(ed[j])) > self.best[0]:
             self.best = (Fraction(int(en[j]), int(ed[j])), int(env.index[j // len(cols)]), j % len(cols))
@@ -66,22 +63,23 @@ class SupError:
 
     def results(self) -> list:
         (err, index, o), c = self.best, self.cert.claims
-        where, f = f"x={self.cert.domain.show_point(index)} output {o}", format_rational
+        where = f"x={self.cert.domain.show_point(index)} output {o}"
         out = [claim("sup_error", self.fail is None, self.fail or f"sup_error: max |N(x) - f(x)| = "
-                     f"{f(err)} <= {f(c.sup_bound)} (first attained at {where})")]
+                     f"{fmt(err)} <= {fmt(c.sup_bound)} (first attained at {where})")]
         if c.attained is not None:
             out.append(claim("sup_error.attained", err == c.attained, f"sup_error.attained: the maximum error is "
-                             f"{f(err)} (first at {where}), claimed {f(c.attained)}"))
+                             f"{fmt(err)} (first at {where}), claimed {fmt(c.attained)}"))
         if self.cert.argmax is not None:
-            shown = "(" + ",".join(str(f(q)) for q in self.cert.argmax) + ")"
+            shown = "(" + ",".join(str(fmt(q)) for q in self.cert.argmax) + ")"
             out.append(claim("hints.argmax", self.hint == err, f"hints.argmax: x={shown} is not a point of the domain"
-                             if self.hint is None else f"hints.argmax: the error at x={shown} is {f(self.hint)}; "
-                             f"the maximum is {f(err)}"))
+                             if self.hint is None else f"hints.argmax: the error at x={shown} is {fmt(self.hint)}; "
+                             f"the maximum is {fmt(err)}"))
         return out
 
 
 class StepValue:
     """One step value claim: sum c * value(l, i) equals the expression at every point."""
+
     def __init__(self, step, j, vc):
         self.step, self.j, self.vc, self.fail = step, j, vc, None
         self.where = f"steps[{step.id}].claims.values[{j}]"
@@ -95,12 +93,10 @@ class StepValue:
         want = value(self.vc.expr, replace(env, where=f"{self.where}.equals"))
         bad = np.flatnonzero((rat.diff(got, want) != 0).astype(bool))
         if len(bad):
-            k = int(bad[0])
-            show = lambda v: json.dumps(v, separators=(",", ":"))[:200]
-            self.fail = (f"step {self.step.id} ({self.step.label}): values[{self.j}] at "
-                         f"x={env.domain.show_point(int(env.index[k]))}: expected {show(self.vc.raw_equals)} = "
-                         f"{_q(want[0][k], _at(want[1], k))}, got sum of terms {show(self.vc.raw_terms)} = "
-                         f"{_q(got[0][k], _at(got[1], k))}")
+            k, show = int(bad[0]), lambda v: json.dumps(v, separators=(",", ":"))[:200]
+            self.fail = (f"step {self.step.id} ({self.step.label}): values[{self.j}] at x="
+                         f"{env.domain.show_point(int(env.index[k]))}: expected {show(self.vc.raw['equals'])} = "
+                         f"{_q(*want, k)}, got sum of terms {show(self.vc.raw['terms'])} = {_q(*got, k)}")
 
     def results(self) -> list:
         ok = f"step {self.step.id} ({self.step.label}): values[{self.j}] holds at every point"
@@ -109,33 +105,32 @@ class StepValue:
 
 class LayerBounds:
     """The layer_bounds hint: |value| <= B_l for every neuron of layer l at every point."""
+
     def __init__(self, cert):
         self.bounds, self.fail = cert.layer_bounds, [None] * len(cert.layer_bounds)
 
     def update(self, values, dens, env):
         for l, b in enumerate(self.bounds, 1):
-            mags = np.abs(values[l])
-            if self.fail[l - 1] or int(mags.max()) * b.denominator <= b.numerator * dens[l]:
-                continue
-            over = (rat.obj(mags) * b.denominator > b.numerator * dens[l]).astype(bool)
-            p = int(np.flatnonzero(over.any(axis=0))[0])
-            i = int(np.flatnonzero(over[:, p])[0])
-            self.fail[l - 1] = (f"hints.layer_bounds[{l - 1}]: at x={env.domain.show_point(int(env.index[p]))} "
-                                f"neuron ({l}, {i}) has |value| = {_q(int(mags[i, p]), dens[l])} > {format_rational(b)}")
+            if self.fail[l - 1] is None and int(np.abs(values[l]).max()) * b.denominator > b.numerator * dens[l]:
+                over = (np.abs(rat.obj(values[l])) * b.denominator > b.numerator * dens[l]).astype(bool)
+                p = int(np.flatnonzero(over.any(axis=0))[0])
+                i = int(np.flatnonzero(over[:, p])[0])
+                self.fail[l - 1] = (f"hints.layer_bounds[{l - 1}]: at x={env.domain.show_point(int(env.index[p]))} "
+                                    f"neuron ({l}, {i}) has |value| = {_q(abs(int(values[l][i, p])), dens[l])} "
+                                    f"> {fmt(b)}")
 
     def results(self) -> list:
-        return [claim(f"hints.layer_bounds[{l}]", f is None, f or f"layer {l + 1}: |value| <= {format_rational(b)}")
+        return [claim(f"hints.layer_bounds[{l}]", f is None, f or f"layer {l + 1}: |value| <= {fmt(b)}")
                 for l, (f, b) in enumerate(zip(self.fail, self.bounds))]
 
 
 def sweep(cert) -> tuple:
     """Return (results, info) of every pointwise claim, streaming the domain in chunks."""
-    sup = SupError(cert) if cert.claims.sup_bound is not None else None
-    checks = ([sup] if sup else []) + [StepValue(st, j, vc) for st in cert.steps for j, vc in enumerate(st.values)]
+    checks = [SupError(cert)] if cert.claims.sup_bound is not None else []
+    checks += [StepValue(st, j, vc) for st in cert.steps for j, vc in enumerate(st.values)]
     checks += [LayerBounds(cert)] if cert.layer_bounds else []
     dom, plans = cert.domain, {}
     plan = prepare(cert.network, dom.box(), dom.den)
-    info = {"points": dom.size, "layer_paths": ["float64" if f else "bigint" for f in plan.floats]}
     m = max(16, min(1 << 16, CHUNK_ELEMENTS // sum(cert.network.sizes)))
     for start in range(0, dom.size if checks else 0, m):
         x = dom.numerators(start, min(start + m, dom.size))
@@ -143,4 +138,5 @@ def sweep(cert) -> tuple:
         env = Env(rat.obj(x), dom.den, index, dom, plans, values, plan.dens, index - start)
         for check in checks:
             check.update(values, plan.dens, env)
+    info = {"points": dom.size, "layer_paths": ["float64" if f else "bigint" for f in plan.floats]}
     return [r for check in checks for r in check.results()], info
