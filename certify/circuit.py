@@ -261,7 +261,7 @@ class CompiledCircuit:
     def form_terms(self, form: Form) -> NetTerms:
         """Return network terms whose weighted sum equals the gate terms of `form` (constant excluded).
 
-        Every term must name a gate (layer >= 1); all must lie in one layer."""
+        Every term must name a gate (layer >= 1)."""
         acc: dict[tuple[int, int], int] = {}
         for l, i, w in form.terms:
             if l == 0:

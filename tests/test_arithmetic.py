@@ -91,6 +91,18 @@ def weight_bound(params):
     return max(N * (4**b - 1), T + 1)
 
 
+def check_layer_bounds(net, params, first=1):
+    """The per-layer statements: layer `first` weights < 4^b, biases <= N (4^b - 1); next layer
+    weights <= 4, biases <= T; read-out weights 1."""
+    N, b, T = params["column_bound"], params["block_bits"], params["blocks"]
+    one, two, out = net.sparse_layers[first - 1], net.sparse_layers[first], net.sparse_layers[-1]
+    assert max(abs(w) for r in one.rows for _, w in r) < 4**b
+    assert max(abs(v) for v in one.bias) <= N * (4**b - 1)
+    assert max(abs(w) for r in two.rows for _, w in r) <= 4
+    assert max(abs(v) for v in two.bias) <= T
+    assert {abs(w) for r in out.rows for _, w in r} <= {1}
+
+
 @pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 32])
 def test_iterated_addition_weight_formula_sweep(n):
     for m in (1, 2, 3, 4, 8, 16, 32) if n < 32 else (3, 16):
@@ -101,6 +113,7 @@ def test_iterated_addition_weight_formula_sweep(n):
         assert net.max_weight <= weight_bound(A.params)
         assert net.max_weight <= max(4 * n**3, m + L + 1)  # the polynomial statement
         assert net.depth == 3
+        check_layer_bounds(net, A.params)
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 4, 6, 8, 12, 16])
@@ -155,6 +168,7 @@ def test_weighted_sum_bits_twos_complement(coeffs, m, bias):
     assert A.params["column_bound"] <= N
     assert block.network.max_weight <= weight_bound(A.params)
     assert block.network.max_weight <= max(4 * N**3, W + 1)
+    check_layer_bounds(block.network, A.params)
 
 
 def test_weighted_sum_weights_do_not_grow_with_coefficient_size():
@@ -212,6 +226,7 @@ def test_multiply(m):
     assert block.depth == 4 and A.circuit.depth == 3
     assert A.params["column_bound"] == m
     assert block.network.max_weight <= max(4 * m**3, 2 * m + 1)
+    check_layer_bounds(block.network, A.params, first=2)
 
 
 def test_naive_versions_are_exact_with_their_depths():
