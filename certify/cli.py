@@ -45,6 +45,7 @@ def infix(e, prec=0, t="t") -> str:
 
 
 def _rational(q) -> str:
+    """Return a Fraction written as an integer or n/d."""
     return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
 
 
@@ -67,6 +68,7 @@ def _files(paths) -> list:
 
 
 def _limits(args) -> Limits:
+    """Return the Limits given by the command-line flags (defaults for the others)."""
     return Limits(**{k: getattr(args, k) for k in _LIMITS if getattr(args, k) is not None})
 
 
@@ -116,6 +118,7 @@ def _load(args):
 
 
 def _network_lines(net) -> list:
+    """Return the lines of `show` that describe the network."""
     weights = [w for layer in net.layers for w in layer.weights]
     biases = [b for layer in net.layers for b in layer.bias or ()]
     form = "paper form (output layer linear, no bias)" if net.form == "paper" else \
@@ -186,6 +189,7 @@ def cmd_stats(args) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the three subcommands."""
     parser = argparse.ArgumentParser(prog="certify", description="Check certificates of ReLU-network constructions.")
     sub = parser.add_subparsers(dest="command", required=True)
     commands = {"check": (cmd_check, "verify every claim of certificates (files or directories)"),

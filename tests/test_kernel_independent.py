@@ -48,6 +48,7 @@ def test_no_eval_exec_or_pickle_anywhere_in_certify():
 
 
 def test_kernel_is_small():
-    lines = sum(len(p.read_text().splitlines()) for p in KERNEL.rglob("*.py"))
+    sizes = {p.name: len(p.read_text().splitlines()) for p in sorted(KERNEL.rglob("*.py"))}
+    lines = sum(sizes.values())
     print(f"kernel: {lines} lines")
-    assert lines < 1200
+    assert lines < 1200, f"the kernel has {lines} lines (budget 1200): {sizes}"

@@ -103,6 +103,7 @@ def _mod(a, m, env):
 
 
 def _mul(a, b):
+    """Return a * b."""
     return a[0] * b[0], a[1] * b[1]
 
 

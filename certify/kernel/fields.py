@@ -17,6 +17,11 @@ def typed(value, where, cls):
     return value
 
 
+def string(value, where) -> str:
+    """Return `value` if it is a string."""
+    return typed(value, where, str)
+
+
 def obj(value, where, required, optional=()) -> dict:
     """Return `value` if it is an object with every required key and no other key."""
     unknown = [key for key in typed(value, where, dict) if key not in required and key not in optional]

@@ -32,6 +32,7 @@ def _pairs(pairs) -> dict:
 
 
 def _no_float(text):
+    """Refuse a JSON float or NaN/Infinity (never returns)."""
     raise MalformedError(f"JSON number {text[:40]} is rejected: floats are not allowed (write \"n/d\")")
 
 
