@@ -144,8 +144,8 @@ class ThresholdCircuit:
 
     @staticmethod
     def _check_refs(terms, below: int, sizes: list[int], where: str) -> None:
+        _terms(terms, where)  # integers, sorted, no repeats, no zero weights
         for k, (l, i, w) in enumerate(terms):
-            _int(w, f"{where} term {k} weight")
             if not 0 <= l < below:
                 raise MalformedError(f"{where} term {k}: reads layer {l}; allowed layers are 0..{below - 1}")
             if not 0 <= i < sizes[l]:

@@ -195,10 +195,19 @@ def test_evaluate_rejects_non_bits():
 
 
 def test_properties():
-    c = ThresholdCircuit(3, ((Gate(((0, 0, 5),), -7), Gate(((0, 1, 1),), 0)), (Gate(((1, 0, 1), (0, 2, -2)), 1),)),
-                         (((2, 0, 4), (1, 1, 1)),))
+    c = ThresholdCircuit(3, ((Gate(((0, 0, 5),), -7), Gate(((0, 1, 1),), 0)), (Gate(((0, 2, -2), (1, 0, 1)), 1),)),
+                         (((1, 1, 1), (2, 0, 4)),))
     assert (c.depth, c.size, c.layer_sizes, c.max_weight) == (2, 3, [2, 1], 7)
 
 
 def test_ceil_log2():
     assert [ceil_log2(n) for n in range(1, 10)] == [0, 1, 2, 2, 3, 3, 3, 3, 4]
+
+
+def test_direct_construction_is_validated_like_json():
+    with pytest.raises(MalformedError, match="sorted"):
+        ThresholdCircuit(2, ((Gate(((0, 1, 1), (0, 0, 1)), 0),),), (((1, 0, 1),),))
+    with pytest.raises(MalformedError, match="weight is 0"):
+        ThresholdCircuit(2, ((Gate(((0, 0, 0),), 0),),), (((1, 0, 1),),))
+    with pytest.raises(MalformedError, match="circuit layer 1 gate 0 bias"):
+        ThresholdCircuit(2, ((Gate(((0, 0, 1),), 0.5),),), (((1, 0, 1),),))
