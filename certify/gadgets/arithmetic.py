@@ -251,8 +251,9 @@ def relu_of_sum_circuit(coeffs, bias: int, m: int) -> Arithmetic:
     bld = CircuitBuilder(len(cs) * m)
     bits, claims, info = add_columns(bld, 1, weighted_columns(cs, m, bias, width), width)
     outs = [bld.gate(3, bits[k] - bits[width - 1]) for k in range(out_bits)]
-    R = ["max", value_ast(cs, m, bias), 0]
-    claims = list(claims) + [(bits[k], bit_ast(value_ast(cs, m, bias), k)) for k in range(width) if bits[k].terms]
+    S = value_ast(cs, m, bias)
+    R = ["max", S, 0]
+    claims = list(claims) + [(bits[k], bit_ast(S, k)) for k in range(width) if bits[k].terms]
     return Arithmetic("relu_of_sum", f"bits of max(0, sum c_i x_i + {bias}) ({out_bits} bits)",
                       {"coeffs": cs, "m": m, "bias": bias, "width": width, "out_bits": out_bits, **info},
                       bld.build(outs), tuple(bit_ast(R, k) for k in range(out_bits)), tuple(claims),
@@ -271,8 +272,7 @@ def compare_circuit(m: int) -> Arithmetic:
     gt = [bld.gate(1, x[j] - y[j]) for j in range(m)]
     lt = [bld.gate(1, y[j] - x[j]) for j in range(m)]
     terms = [bld.gate(2, gt[j] - sum((gt[s] + lt[s] for s in range(j + 1, m)), Form())) for j in range(m)]
-    X = linear_ast([(["x", j], 2**j) for j in range(m)])
-    Y = linear_ast([(["x", m + j], 2**j) for j in range(m)])
+    X, Y = value_ast([1, 0], m), value_ast([0, 1], m)
     return Arithmetic("compare", f"1[x > y] for {m}-bit x, y", {"m": m}, bld.build([sum(terms, Form())]),
                       (["if", ["gt", X, Y], 1, 0],), (), ("gt",))
 
@@ -292,8 +292,7 @@ def multiply_circuit(m: int) -> Arithmetic:
     _check_int(m, "multiply m", 1)
     bld = CircuitBuilder(2 * m)
     bits, claims, info = add_columns(bld, 2, _products(bld, m), 2 * m)
-    X = linear_ast([(["x", j], 2**j) for j in range(m)])
-    Y = linear_ast([(["x", m + j], 2**j) for j in range(m)])
+    X, Y = value_ast([1, 0], m), value_ast([0, 1], m)
     return Arithmetic("multiply", f"product of two {m}-bit numbers", {"m": m, **info}, bld.build(bits),
                       tuple(bit_ast(["mul", X, Y], k) for k in range(2 * m)), tuple(claims),
                       tuple(f"p{k}" for k in range(2 * m)))
@@ -317,6 +316,7 @@ def naive_weighted_sum_circuit(coeffs, m: int, bias: int = 0) -> Arithmetic:
     """Return the depth-1 circuit of the two's complement bits of sum c_i x_i + bias (exponential weights)."""
     cs = _coeffs(coeffs)
     _check_int(m, "naive_weighted_sum_bits m", 1)
+    _check_int(bias, "bias")
     lo, hi = _range(cs, m, bias)
     width = twos_width(lo, hi)
     bld = CircuitBuilder(len(cs) * m)
@@ -331,6 +331,7 @@ def naive_relu_of_sum_circuit(coeffs, bias: int, m: int) -> Arithmetic:
     """Return the depth-2 circuit: naive two's complement bits, then 1[bit_k - sign > 0]."""
     cs = _coeffs(coeffs)
     _check_int(m, "naive_relu_of_sum m", 1)
+    _check_int(bias, "bias")
     lo, hi = _range(cs, m, bias)
     width = twos_width(lo, hi)
     out_bits = max(1, max(hi, 0).bit_length())
@@ -348,8 +349,7 @@ def naive_compare_circuit(m: int) -> Arithmetic:
     _check_int(m, "naive_compare m", 1)
     bld = CircuitBuilder(2 * m)
     g = bld.gate(1, sum((2**j * (bld.input(j) - bld.input(m + j)) for j in range(m)), Form()))
-    X = linear_ast([(["x", j], 2**j) for j in range(m)])
-    Y = linear_ast([(["x", m + j], 2**j) for j in range(m)])
+    X, Y = value_ast([1, 0], m), value_ast([0, 1], m)
     return Arithmetic("naive_compare", f"1[x > y] for {m}-bit x, y, one gate", {"m": m}, bld.build([g]),
                       (["if", ["gt", X, Y], 1, 0],), (), ("gt",))
 
@@ -359,8 +359,7 @@ def naive_multiply_circuit(m: int) -> Arithmetic:
     _check_int(m, "naive_multiply m", 1)
     bld = CircuitBuilder(2 * m)
     bits = naive_bits(bld, 2, _products(bld, m), 2 * m)
-    X = linear_ast([(["x", j], 2**j) for j in range(m)])
-    Y = linear_ast([(["x", m + j], 2**j) for j in range(m)])
+    X, Y = value_ast([1, 0], m), value_ast([0, 1], m)
     return Arithmetic("naive_multiply", f"product of two {m}-bit numbers, exponential weights", {"m": m},
                       bld.build(bits), tuple(bit_ast(["mul", X, Y], k) for k in range(2 * m)), (),
                       tuple(f"p{k}" for k in range(2 * m)))
