@@ -344,3 +344,38 @@ def test_sup_error_on_a_larger_grid_streams_in_chunks(monkeypatch):
     assert "sup_error: at x=(-1,-1) output 0: |N(x) - f(x)| = 1/1000 > bound 0" in report.first_failure
     assert canonical_json(c)  # still plain JSON data
     assert network_sha256(c["network"]) == c["network_sha256"]
+
+
+def _paths(o, p=()):
+    yield p
+    for k, v in (o.items() if isinstance(o, dict) else enumerate(o) if isinstance(o, list) else []):
+        yield from _paths(v, p + (k,))
+
+
+def test_random_edits_anywhere_never_crash_and_accepted_edits_are_true():
+    """Replace random nodes of good certificates (re-hashing the network): the kernel never raises,
+    and whatever it still accepts satisfies the sup_error and weight claims by the oracle."""
+    import copy
+    import random
+    rng = random.Random(5)
+    goods = [json.loads(p.read_text()) for p in sorted(GOOD.glob("*.json"))]
+    junk = [0, 1, -1, 2, 3, "1/2", "-3/7", "x", None, True, [], {}, [0, 0, 1], ["x", 0], ["v", 1, 0], ["t"]]
+    for _ in range(600):
+        c = copy.deepcopy(rng.choice(goods))
+        path = rng.choice(list(_paths(c))[1:])
+        node = c
+        for k in path[:-1]:
+            node = node[k]
+        node[path[-1]] = copy.deepcopy(rng.choice(junk))
+        if isinstance(c.get("network"), dict):
+            c["network_sha256"] = network_sha256(c["network"])
+        report = check(c)
+        assert report.exit_code in (0, 1, 2) and (report.exit_code == 0) == (report.first_failure is None)
+        if report.exit_code == 0:
+            xs, layers = points(c["domain"]), c["network"]["layers"]
+            errs = [max(abs(n - ref_expr(t, x)) for n, t in zip(ref_forward(c["network"], x), c["target"]))
+                    for x in xs]
+            assert max(errs) <= F(c["claims"]["sup_error"]["bound"])
+            weights = [abs(F(w)) for layer in layers for *_, w in layer["weights"]]
+            biases = [abs(F(b)) for layer in layers for b in layer["bias"] or []]
+            assert max(weights + biases) <= F(c["claims"]["max_weight"])

@@ -71,7 +71,7 @@ def _product(radix, axes, den, desc) -> Domain:
 def parse_domain(value, limits) -> Domain:
     """Return the Domain of the `domain` object; its size is checked before anything is built."""
     kind = obj(value, "domain", ("kind",), ("d", "R", "p", "sets", "points"))["kind"]
-    if kind not in _KEYS:
+    if not isinstance(kind, str) or kind not in _KEYS:
         raise MalformedError(f"domain.kind: unknown domain kind {str(kind)[:40]!r}")
     obj(value, "domain", ("kind",) + _KEYS[kind])
     if kind == "boolean_cube":
