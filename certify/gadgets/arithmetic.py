@@ -50,10 +50,23 @@ class Arithmetic:
     forms: tuple  # (Form over the gates of one layer, AST it equals)
     output_names: tuple[str, ...]
 
+    input_names: tuple[str, ...]
+
     def block(self) -> Block:
         """Return the ReLU block with every gate, form and output claim attached."""
         return circuit_block(self.circuit, op=self.op, label=self.label, params=self.params,
-                             targets=list(self.targets), forms=self.forms, output_names=self.output_names)
+                             targets=list(self.targets), forms=self.forms, input_names=self.input_names,
+                             output_names=self.output_names)
+
+
+def number_names(n: int, m: int) -> tuple[str, ...]:
+    """Return the input names x{i}[{j}] (bit j of number i), number-major."""
+    return tuple(f"x{i}[{j}]" for i in range(n) for j in range(m))
+
+
+def xy_names(m: int) -> tuple[str, ...]:
+    """Return the input names x[j], y[j] of two m-bit numbers."""
+    return tuple(f"{v}[{j}]" for v in "xy" for j in range(m))
 
 
 # ---- building blocks -----------------------------------------------------------------------
@@ -219,7 +232,7 @@ def iterated_addition_circuit(n: int, m: int) -> Arithmetic:
     S = value_ast([1] * n, m)
     return Arithmetic("iterated_addition", f"sum of {n} numbers of {m} bits: block-save carry look-ahead",
                       {"n": n, "m": m, **info}, bld.build(bits), tuple(bit_ast(S, k) for k in range(width)),
-                      tuple(claims), tuple(f"s{k}" for k in range(width)))
+                      tuple(claims), tuple(f"s{k}" for k in range(width)), number_names(n, m))
 
 
 def weighted_sum_circuit(coeffs, m: int, bias: int = 0) -> Arithmetic:
@@ -235,7 +248,7 @@ def weighted_sum_circuit(coeffs, m: int, bias: int = 0) -> Arithmetic:
     return Arithmetic("weighted_sum_bits", f"two's complement of sum c_i x_i + {bias} ({width} bits)",
                       {"coeffs": cs, "m": m, "bias": bias, "width": width, **info}, bld.build(bits),
                       tuple(bit_ast(S, k) for k in range(width)), tuple(claims),
-                      tuple(f"s{k}" for k in range(width)))
+                      tuple(f"s{k}" for k in range(width)), number_names(len(cs), m))
 
 
 def relu_of_sum_circuit(coeffs, bias: int, m: int) -> Arithmetic:
@@ -257,7 +270,7 @@ def relu_of_sum_circuit(coeffs, bias: int, m: int) -> Arithmetic:
     return Arithmetic("relu_of_sum", f"bits of max(0, sum c_i x_i + {bias}) ({out_bits} bits)",
                       {"coeffs": cs, "m": m, "bias": bias, "width": width, "out_bits": out_bits, **info},
                       bld.build(outs), tuple(bit_ast(R, k) for k in range(out_bits)), tuple(claims),
-                      tuple(f"r{k}" for k in range(out_bits)))
+                      tuple(f"r{k}" for k in range(out_bits)), number_names(len(cs), m))
 
 
 def compare_circuit(m: int) -> Arithmetic:
@@ -274,7 +287,7 @@ def compare_circuit(m: int) -> Arithmetic:
     terms = [bld.gate(2, gt[j] - sum((gt[s] + lt[s] for s in range(j + 1, m)), Form())) for j in range(m)]
     X, Y = value_ast([1, 0], m), value_ast([0, 1], m)
     return Arithmetic("compare", f"1[x > y] for {m}-bit x, y", {"m": m}, bld.build([sum(terms, Form())]),
-                      (["if", ["gt", X, Y], 1, 0],), (), ("gt",))
+                      (["if", ["gt", X, Y], 1, 0],), (), ("gt",), xy_names(m))
 
 
 def _products(bld: CircuitBuilder, m: int) -> list[Column]:
@@ -295,7 +308,7 @@ def multiply_circuit(m: int) -> Arithmetic:
     X, Y = value_ast([1, 0], m), value_ast([0, 1], m)
     return Arithmetic("multiply", f"product of two {m}-bit numbers", {"m": m, **info}, bld.build(bits),
                       tuple(bit_ast(["mul", X, Y], k) for k in range(2 * m)), tuple(claims),
-                      tuple(f"p{k}" for k in range(2 * m)))
+                      tuple(f"p{k}" for k in range(2 * m)), xy_names(m))
 
 
 # ---- the naive versions (exponential weights), for comparison ------------------------------
@@ -309,7 +322,7 @@ def naive_iterated_addition_circuit(n: int, m: int) -> Arithmetic:
     S = value_ast([1] * n, m)
     return Arithmetic("naive_iterated_addition", f"sum of {n} numbers of {m} bits, exponential weights",
                       {"n": n, "m": m}, bld.build(bits), tuple(bit_ast(S, k) for k in range(width)), (),
-                      tuple(f"s{k}" for k in range(width)))
+                      tuple(f"s{k}" for k in range(width)), number_names(n, m))
 
 
 def naive_weighted_sum_circuit(coeffs, m: int, bias: int = 0) -> Arithmetic:
@@ -324,7 +337,8 @@ def naive_weighted_sum_circuit(coeffs, m: int, bias: int = 0) -> Arithmetic:
     S = value_ast(cs, m, bias)
     return Arithmetic("naive_weighted_sum_bits", f"two's complement of sum c_i x_i + {bias}, exponential weights",
                       {"coeffs": cs, "m": m, "bias": bias, "width": width}, bld.build(bits),
-                      tuple(bit_ast(S, k) for k in range(width)), (), tuple(f"s{k}" for k in range(width)))
+                      tuple(bit_ast(S, k) for k in range(width)), (), tuple(f"s{k}" for k in range(width)),
+                      number_names(len(cs), m))
 
 
 def naive_relu_of_sum_circuit(coeffs, bias: int, m: int) -> Arithmetic:
@@ -341,7 +355,8 @@ def naive_relu_of_sum_circuit(coeffs, bias: int, m: int) -> Arithmetic:
     R = ["max", value_ast(cs, m, bias), 0]
     return Arithmetic("naive_relu_of_sum", f"bits of max(0, sum c_i x_i + {bias}), exponential weights",
                       {"coeffs": cs, "m": m, "bias": bias, "width": width}, bld.build(outs),
-                      tuple(bit_ast(R, k) for k in range(out_bits)), (), tuple(f"r{k}" for k in range(out_bits)))
+                      tuple(bit_ast(R, k) for k in range(out_bits)), (), tuple(f"r{k}" for k in range(out_bits)),
+                      number_names(len(cs), m))
 
 
 def naive_compare_circuit(m: int) -> Arithmetic:
@@ -351,7 +366,7 @@ def naive_compare_circuit(m: int) -> Arithmetic:
     g = bld.gate(1, sum((2**j * (bld.input(j) - bld.input(m + j)) for j in range(m)), Form()))
     X, Y = value_ast([1, 0], m), value_ast([0, 1], m)
     return Arithmetic("naive_compare", f"1[x > y] for {m}-bit x, y, one gate", {"m": m}, bld.build([g]),
-                      (["if", ["gt", X, Y], 1, 0],), (), ("gt",))
+                      (["if", ["gt", X, Y], 1, 0],), (), ("gt",), xy_names(m))
 
 
 def naive_multiply_circuit(m: int) -> Arithmetic:
@@ -362,7 +377,7 @@ def naive_multiply_circuit(m: int) -> Arithmetic:
     X, Y = value_ast([1, 0], m), value_ast([0, 1], m)
     return Arithmetic("naive_multiply", f"product of two {m}-bit numbers, exponential weights", {"m": m},
                       bld.build(bits), tuple(bit_ast(["mul", X, Y], k) for k in range(2 * m)), (),
-                      tuple(f"p{k}" for k in range(2 * m)))
+                      tuple(f"p{k}" for k in range(2 * m)), xy_names(m))
 
 
 # ---- blocks ----------------------------------------------------------------------------------
