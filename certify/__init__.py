@@ -2,17 +2,25 @@
 
 Build a network (the builder records each step), evaluate it exactly on a finite domain,
 write a certificate, and let the independent kernel re-verify every claim.
+
+Names are imported lazily, so `certify check` loads only the kernel (and the CLI).
 """
+
+import importlib
 
 __version__ = "0.1.0"
 
-from .kernel.errors import CertifyError, ClaimError, LimitError, MalformedError  # noqa: E402
-from .network import Layer, Network, exact_float  # noqa: E402
-from .domain import BooleanCube, Domain, Grid, Points, Product  # noqa: E402
-from .evaluate import Evaluation, evaluate  # noqa: E402
-from .approximation import SupError, sup_error  # noqa: E402
-from .certificate import Certificate, certificate  # noqa: E402
-from . import target  # noqa: E402
+_EXPORTS = {
+    "CertifyError": "kernel.errors", "ClaimError": "kernel.errors", "LimitError": "kernel.errors",
+    "MalformedError": "kernel.errors",
+    "Layer": "network", "Network": "network", "exact_float": "network",
+    "BooleanCube": "domain", "Domain": "domain", "Grid": "domain", "Points": "domain", "Product": "domain",
+    "Evaluation": "evaluate", "evaluate": "evaluate",
+    "SupError": "approximation", "sup_error": "approximation",
+    "Certificate": "certificate", "certificate": "certificate",
+    "regions_1d": "regions",
+}
+_SUBMODULES = {"target", "build", "gadgets", "theorems", "smt", "kernel"}
 
 
 def check(path_or_dict, **kw):
@@ -21,6 +29,15 @@ def check(path_or_dict, **kw):
     return kernel_check(path_or_dict, **kw)
 
 
-__all__ = ["BooleanCube", "Certificate", "CertifyError", "ClaimError", "Domain", "Evaluation", "Grid", "Layer",
-           "LimitError", "MalformedError", "Network", "Points", "Product", "SupError", "certificate", "check",
-           "evaluate", "exact_float", "sup_error", "target"]
+def __getattr__(name):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f".{name}", __name__)
+    else:
+        raise AttributeError(f"module 'certify' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+__all__ = sorted(_EXPORTS) + ["check", "target"]
