@@ -116,6 +116,32 @@ def network_target(net, output: int = 0) -> Expr:
     return Expr(["network", net.to_json(), output])
 
 
+def expand_coords(ast, d: int):
+    """Return ast with the implicit-coordinate forms (norm2sq, parity, ip_mod2, sum/prod_coords)
+    written out over ["x", 0] .. ["x", d-1], so the coordinates can be substituted."""
+    if not isinstance(ast, list) or not ast:
+        return ast
+    op, args = ast[0], [expand_coords(a, d) for a in ast[1:]]
+
+    def fold(kind, terms):
+        return terms[0] if len(terms) == 1 else [kind, *terms]
+
+    def bind(body, i):
+        if isinstance(body, list) and body == ["t"]:
+            return ["x", i]
+        return [body[0], *(bind(a, i) for a in body[1:])] if isinstance(body, list) and body else body
+
+    if op == "norm2sq":
+        return fold("add", [["mul", ["x", i], ["x", i]] for i in range(d)])
+    if op == "parity":
+        return ["mod", fold("add", [["x", i] for i in range(d)]), 2]
+    if op == "ip_mod2":
+        return ["mod", fold("add", [["mul", ["x", i], ["x", i + d // 2]] for i in range(d // 2)] or [0]), 2]
+    if op in ("sum_coords", "prod_coords"):
+        return fold("add" if op == "sum_coords" else "mul", [bind(args[0], i) for i in range(d)])
+    return [op, *args]
+
+
 # ---- exact evaluation on a chunk ----------------------------------------------------------
 
 class _Ctx:

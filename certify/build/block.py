@@ -15,6 +15,7 @@ from fractions import Fraction
 from ..kernel.errors import MalformedError
 from ..kernel.numbers import format_rational
 from ..network import Layer, Network
+from ..target import expand_coords
 
 Ref = tuple  # ("x", i) | ("v", l, i) | ("1",)
 Form = dict  # Ref -> Fraction
@@ -151,9 +152,8 @@ def _subst(ast, x_map, v_map):
         return x_map(ast[1])
     if op == "v":
         return v_map(ast[1], ast[2])
-    if op in ("network", "norm2sq", "parity", "ip_mod2", "sum_coords", "prod_coords") and x_map(0) != ["x", 0]:
-        raise MalformedError(f"cannot rewrite a {op!r} claim in terms of another block's outputs; "
-                             "state it with explicit coordinates")
+    if op == "network" and x_map(0) != ["x", 0]:
+        raise MalformedError("cannot rewrite a 'network' claim in terms of another block's outputs")
     return [op, *(_subst(a, x_map, v_map) for a in ast[1:])]
 
 
@@ -210,11 +210,14 @@ def compose(outer: Block, inner: Block) -> Block:
         return inner.output_form(ref[1])
 
     steps = [_rewrite(s, inner_v, lambda r: {r: one}, lambda n: None if n[0] == kA else n) for s in inner.steps]
+    d_outer = outer.network.input_dim
+    outer_steps = [Step(s.op, s.label, s.params, s.neurons, s.inputs,
+                        tuple((t, expand_coords(e, d_outer)) for t, e in s.values), s.max_weight) for s in outer.steps]
     feeders = tuple(sorted({sid for sid, s in enumerate(steps) if any(l == kA - 1 for l, _ in s.neurons)}))
     if kA == 1:
         feeders = ("x",)
     off = len(inner.steps)
-    for s in outer.steps:
+    for s in outer_steps:
         s2 = _rewrite(s, outer_v, outer_x, lambda n: (n[0] + kA - 1, n[1]))
         inputs = []
         for src in s.inputs:
