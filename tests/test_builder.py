@@ -1,5 +1,6 @@
 """Builder: blocks, composition with fusion, padding, parallel, read-outs; every step claim is re-verified."""
 
+import json
 from fractions import Fraction as F
 
 import pytest
@@ -88,3 +89,14 @@ def test_readout_claims_are_relative_to_the_block_input():
     step = cert.data["steps"][-1]
     assert step["inputs"] == [0] and step["claims"]["values"]
     assert check(cert.data).ok
+
+
+def test_implicit_coordinate_claims_survive_composition():
+    from certify import BooleanCube
+    from certify.gadgets import parity
+    from certify.target import parity as parity_expr
+    blk = compose(parity(3), identity(3, nonneg=True))  # parity claims ["parity"] about its own input
+    cert = certificate(blk, BooleanCube(3), parity_expr(), construction="parity after identity")
+    assert check(cert.data).ok
+    claims = [c["equals"] for s in cert.data["steps"] for c in s["claims"]["values"]]
+    assert not any("parity" in json.dumps(c) for c in claims[2:])  # rewritten over neuron values
