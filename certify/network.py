@@ -262,6 +262,14 @@ class Network:
         layers.append(Layer(2 * m, tuple(((i, one), (m + i, -one)) for i in range(m)), None))
         return Network(self.input_dim, tuple(layers), "paper")
 
+    def prefix(self, l: int) -> Network:
+        """Return the depth-(l+1) network whose outputs are the values of hidden layer l (1 <= l < depth)."""
+        if not 1 <= l < self.depth:
+            raise MalformedError(f"prefix: layer {l} is not a hidden layer of a depth-{self.depth} network")
+        size = self.sparse_layers[l - 1].size
+        readout = Layer(size, tuple(((i, Fraction(1)),) for i in range(size)), None)
+        return Network(self.input_dim, self.sparse_layers[:l] + (readout,), "paper")
+
     def parallel(self, *others: Network) -> Network:
         """Return the network running self and others side by side on the same input (outputs concatenated)."""
         nets = (self,) + others

@@ -83,3 +83,14 @@ def test_scale_and_linear_readout():
     net = Network.from_layers(ABS).scale("1/3")
     assert evaluate_point(net, [Fraction(-3, 2)]) == (Fraction(1, 2),)
     assert net.depth == 2 and net.layers[1][0] == [[Fraction(1, 3), Fraction(1, 3)]] and net.max_weight == 1
+
+
+def test_prefix_exposes_hidden_layer_values():
+    net = Network.from_layers([([[2], [-1]], [1, 0]), ([[1, 1]], ["-1/2"]), ([[3]], None)])
+    pre = net.prefix(1)
+    assert pre.depth == 2 and pre.output_dim == 2
+    for x in [Fraction(-2), Fraction(0), Fraction(3, 4)]:
+        assert evaluate_point(pre, [x]) == (max(2 * x + 1, 0), max(-x, 0))
+        assert evaluate_point(net.prefix(2), [x]) == (max(max(2 * x + 1, 0) + max(-x, 0) - Fraction(1, 2), 0),)
+    with pytest.raises(MalformedError):
+        net.prefix(3)
