@@ -134,11 +134,13 @@ def terms_text(terms) -> str:
 
 
 def certificate(block, domain, target=None, *, construction: str, parameters=None, paper: str = "-",
-                theorem: str = "-", eps=None, attained: bool = True, hints: bool = True) -> Certificate:
+                theorem: str = "-", eps=None, attained: bool = True, hints: bool = True,
+                extra_claims=None) -> Certificate:
     """Return the certificate of `block` (or a Network) on `domain` against `target`.
 
     eps=None claims the exact sup-error the writer computes; a given eps must hold (else
     ClaimError). Every step claim is verified on the domain before anything is written.
+    extra_claims: a dict merged into `claims` (region and weight-bound claims: certify.extra_claims).
     """
     if isinstance(block, Network):
         block = Block.single(block, op="network", label="the network", params={})
@@ -149,6 +151,7 @@ def certificate(block, domain, target=None, *, construction: str, parameters=Non
     claims = {"depth": net.depth, "width": net.width, "layer_sizes": net.layer_sizes,
               "max_weight": format_rational(net.max_weight), "max_abs_weight": format_rational(net.max_abs_weight),
               "max_abs_bias": format_rational(net.max_abs_bias), "steps_cover": True, "sup_error": None}
+    claims.update(extra_claims or {})
     hint_obj = {"layer_bounds": [format_rational(b) for b in layer_bounds]}
     target_json = None
     if target is not None:

@@ -190,7 +190,7 @@ def difference_network(net: Network, target: Network, output: int, t: int) -> Ne
     return Network.sum(pick(net, output), pick(target, t).scale(-1))
 
 
-def _poly(target) -> list[Fraction]:
+def poly_coefficients(target) -> list[Fraction]:
     """Return the coefficients (c0, c1, c2) of a polynomial target of degree <= 2 (list or sympy expression)."""
     if isinstance(target, (list, tuple)):
         coeffs = [Fraction(c) for c in target]
@@ -231,7 +231,7 @@ def sup_error_1d(net: Network, lo, hi, target=None, *, output: int = 0, target_o
         regions = regions_1d(difference_network(net, target, output, target_output), lo, hi)
         coeffs = [Fraction(0)] * 3
     else:
-        regions, coeffs = regions_1d(net, lo, hi, output), _poly(target if target is not None else [0])
+        regions, coeffs = regions_1d(net, lo, hi, output), poly_coefficients(target if target is not None else [0])
     num, den, xn, xd = _error_candidates(regions, coeffs)
     k = argmax(np.abs(num), den)
     x = Fraction(int(xn[k]), int(xd[k]))

@@ -8,6 +8,7 @@ from .errors import MalformedError
 from .expr import Parser
 from .fields import integer, lst, obj, rational, rationals, typed
 from .network import Network, parse_network
+from .region_claims import EXTRA, parse_extra
 from .steps import parse_steps
 
 _TOP = ("format", "provenance", "domain", "network", "network_sha256", "target", "claims", "steps")
@@ -40,11 +41,12 @@ class Certificate:
     steps: tuple
     argmax: tuple | None
     layer_bounds: tuple | None
+    extra: tuple = ((), None, None)  # region claims, per-layer weight bounds, parametric claim
 
 
 def _claims(value, limits) -> Claims:
     """Return the parsed `claims` object."""
-    sup = obj(value, "claims", _CLAIMS)["sup_error"]
+    sup = obj(value, "claims", _CLAIMS, EXTRA)["sup_error"]
     if sup is not None:
         obj(sup, "claims.sup_error", ("bound",), ("attained",))
     bound = None if sup is None else rational(sup["bound"], "claims.sup_error.bound", limits)
@@ -85,4 +87,4 @@ def parse_certificate(raw: dict, limits) -> Certificate:
         raise MalformedError("hints.argmax: there is no sup_error claim to attain")
     argmax, bounds = (rationals(hints[k], f"hints.{k}", limits, n) if k in hints else None
                       for k, n in (("argmax", domain.d), ("layer_bounds", len(net.layers))))
-    return Certificate(raw, domain, net, target, claims, steps, argmax, bounds)
+    return Certificate(raw, domain, net, target, claims, steps, argmax, bounds, parse_extra(raw["claims"], net, limits))

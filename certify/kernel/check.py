@@ -6,6 +6,7 @@ from .certificate import parse_certificate
 from .claims import static_claims
 from .errors import CertifyError
 from .jsonload import load
+from .region_claims import check_extra
 from .report import Report, Result
 from .sweep import sweep
 
@@ -35,7 +36,7 @@ def check(source, *, limits=None) -> Report:
         results.append(Result("format", True, "the certificate is well-formed and network_sha256 matches"))
         results += static_claims(cert)
         more, info = sweep(cert)
-        results += more
+        results += more + check_extra(cert, info)
     except CertifyError as e:
         results.append(Result("malformed", False, str(e), e.exit_code))
     except RecursionError:

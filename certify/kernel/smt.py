@@ -32,6 +32,16 @@ def polytope(A, b, xs) -> list:
     return [lin(row, xs) <= num(bi) for row, bi in zip(A, b)]
 
 
+TIMEOUT_MS = 120_000  # per Z3 query; a timeout is `unknown`, which rejects
+
+
+def make_solver(kind=z3.Solver):
+    """Return a fresh Z3 solver (or optimiser) with the per-query timeout set."""
+    s = kind()
+    s.set("timeout", TIMEOUT_MS)
+    return s
+
+
 def decide(solver, *goal):
     """Return the model if `goal` is satisfiable in the solver's context, None if unsat; raise on unknown."""
     solver.push()

@@ -15,7 +15,7 @@ from fractions import Fraction
 import z3
 
 from ..kernel.errors import MalformedError
-from ..kernel.smt import decide, leaves, lin, num, pattern_maps, point, polytope
+from ..kernel.smt import decide, leaves, lin, make_solver, num, pattern_maps, point, polytope
 from ..network import Network
 from ..reference import evaluate_point
 from .encode import as_fractions, dense_layers, interior_point, pattern_at, variables
@@ -46,7 +46,7 @@ def farkas_multipliers(A, b, u, v) -> tuple[Fraction, ...] | None:
     cons += [z3.Sum([num(A[k][j]) * lam[k] for k in range(len(b)) if A[k][j]] + [num(0)]) == num(u[j])
              for j in range(len(u))]
     cons.append(z3.Sum([num(b[k]) * lam[k] for k in range(len(b))] + [num(0)]) <= num(v))
-    model = decide(z3.Solver(), *cons)
+    model = decide(make_solver(), *cons)
     return None if model is None else point(model, lam)
 
 
@@ -89,7 +89,7 @@ def check_affine(net: Network, A, b, c, e, *, output: int = 0) -> AffineCheck:
 
 def _by_regions(net, layers, A, b, c, e, output, xs) -> AffineCheck:
     """Split P into linear regions (Z3) and look for a point where the output leaves c.x + e."""
-    solver = z3.Solver()
+    solver = make_solver()
     solver.add(*polytope(A, b, xs))
     for G, H in leaves(layers, solver, xs):
         diff = lin([w - cj for w, cj in zip(G[0], c)], xs, H[0] - e)

@@ -16,7 +16,7 @@ import z3
 
 from ..kernel.errors import MalformedError
 from ..kernel.regions import cells_2d, difference
-from ..kernel.smt import leaves, lin, num, point
+from ..kernel.smt import leaves, lin, make_solver, num, point
 from ..network import Network
 from ..reference import evaluate_point
 from ..regions import argmax, difference_network, regions_1d, sup_error_1d
@@ -80,7 +80,7 @@ def max_over_box(net: Network, lo, hi, target=None, *, output: int = 0, target_o
                     best = (v, (Fraction(n1, D), Fraction(n2, D)))
     else:
         xs = variables(d)
-        opt = z3.Optimize()
+        opt = make_solver(z3.Optimize)
         opt.add(*[x >= num(a) for x, a in zip(xs, lo)], *[x <= num(b) for x, b in zip(xs, hi)])
         for G, H in leaves(layers, opt, xs, (lo, hi)):
             count += 1

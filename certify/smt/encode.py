@@ -7,7 +7,7 @@ from fractions import Fraction
 import numpy as np
 import z3
 
-from ..kernel.smt import decide, lin, num, point, polytope
+from ..kernel.smt import decide, lin, make_solver, num, point, polytope
 from ..network import Network
 from ..reference import evaluate_layers_point
 
@@ -34,7 +34,7 @@ def variables(d: int) -> list:
 
 def interior_point(A, b, xs) -> tuple | None:
     """Return a point with A x < b if there is one, else a point of A x <= b, else None (P is empty)."""
-    solver = z3.Solver()
+    solver = make_solver()
     for cons in ([lin(row, xs) < num(bi) for row, bi in zip(A, b)], polytope(A, b, xs)):
         model = decide(solver, *cons)
         if model is not None:

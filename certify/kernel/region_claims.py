@@ -1,0 +1,331 @@
+"""Region and weight-bound claims (docs/format.md, *Region and weight-bound claims*): parse and check.
+
+claims.regions lists claims about the network on a continuous set (pieces, affine, sup_error,
+lipschitz); claims.weight_bounds bounds weights per layer and proves parametric formulas with Z3.
+"""
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import z3
+
+from . import parametric as pm
+from .claims import _bound
+from .errors import LimitError, MalformedError
+from .fields import integer, lst, obj, rational, rationals, typed
+from .network import parse_network
+from .numbers import format_rational
+from .regions import cells_2d, dense, difference, sup_abs_1d, sweep_1d
+from .report import claim
+from .smt import decide, farkas, leaves, lin, make_solver, num, pattern_maps, point, polytope
+
+EXTRA = ("regions", "weight_bounds")
+KINDS = {"pieces": (("output", "interval", "pieces"), ("slopes_in",)),
+         "affine": (("output", "polytope", "c", "e"), ("hints",)),
+         "sup_error": (("output", "box", "target", "bound"), ("attained", "hints")),
+         "lipschitz": (("output", "box", "norm", "bound", "method"), ())}
+MAX_PIECES = 1 << 25
+
+
+@dataclass(frozen=True)
+class Region:
+    """One parsed region claim: `kind`, `where` (its path) and its fields (Fractions, tuples)."""
+    kind: str
+    where: str
+    f: dict
+
+
+def _show(x) -> str:
+    return "(" + ", ".join(str(format_rational(v)) for v in x) + ")"
+
+
+def _box(value, where, d, limits) -> tuple:
+    pairs = [rationals(p, f"{where}[{j}]", limits, 2) for j, p in enumerate(lst(value, where, length=d))]
+    if any(a >= b for a, b in pairs):
+        raise MalformedError(f"{where}: every interval [lo, hi] needs lo < hi")
+    return tuple(a for a, _ in pairs), tuple(b for _, b in pairs)
+
+
+def _region(value, where, net, limits) -> Region:
+    kind = typed(value, where, dict).get("kind")
+    if not isinstance(kind, str) or kind not in KINDS:
+        raise MalformedError(f"{where}.kind: expected one of {', '.join(KINDS)}, got {str(kind)[:40]!r}")
+    obj(value, where, ("kind",) + KINDS[kind][0], KINDS[kind][1])
+    d, f = net.input_dim, {"output": integer(value["output"], f"{where}.output", 0, net.sizes[-1] - 1)}
+    if kind == "pieces":
+        if d != 1:
+            raise MalformedError(f"{where}: a pieces claim needs a one-input network")
+        (lo,), (hi,) = _box([value["interval"]], f"{where}.interval", 1, limits)
+        f.update(lo=lo, hi=hi, pieces=integer(value["pieces"], f"{where}.pieces", 1))
+        if "slopes_in" in value:
+            f["slopes"] = set(rationals(value["slopes_in"], f"{where}.slopes_in", limits))
+    elif kind == "affine":
+        P = obj(value["polytope"], f"{where}.polytope", ("A", "b"))
+        f["A"] = tuple(rationals(r, f"{where}.polytope.A[{k}]", limits, d) for k, r in enumerate(lst(P["A"], f"{where}.polytope.A", 1)))
+        f["b"] = rationals(P["b"], f"{where}.polytope.b", limits, len(f["A"]))
+        f["c"], f["e"] = rationals(value["c"], f"{where}.c", limits, d), rational(value["e"], f"{where}.e", limits)
+        hints = obj(value.get("hints", {}), f"{where}.hints", (), ("pattern", "farkas"))
+        if "pattern" in hints:
+            f["pattern"] = tuple(tuple(integer(v, f"{where}.hints.pattern[{l}][{i}]", 0, 1) for i, v in enumerate(
+                lst(row, f"{where}.hints.pattern[{l}]", length=n))) for l, (row, n) in enumerate(zip(
+                    lst(hints["pattern"], f"{where}.hints.pattern", length=len(net.layers) - 1), net.sizes[1:-1])))
+        if "farkas" in hints:
+            if "pattern" not in hints:
+                raise MalformedError(f"{where}.hints.farkas: needs hints.pattern")
+            f["farkas"] = tuple(rationals(v, f"{where}.hints.farkas[{k}]", limits, len(f["b"])) for k, v in enumerate(
+                lst(hints["farkas"], f"{where}.hints.farkas", length=sum(net.sizes[1:-1]) + 2)))
+    else:
+        f["lo"], f["hi"] = _box(value["box"], f"{where}.box", d, limits)
+        f["bound"] = rational(value["bound"], f"{where}.bound", limits)
+    if kind == "sup_error":
+        f["target"] = _target(value["target"], f"{where}.target", net, limits)
+        if "attained" in value:
+            f["attained"] = rational(value["attained"], f"{where}.attained", limits)
+            hints = obj(value.get("hints"), f"{where}.hints", ("argmax",))
+            f["argmax"] = rationals(hints["argmax"], f"{where}.hints.argmax", limits, d)
+        elif "hints" in value:
+            raise MalformedError(f"{where}.hints: only an attained claim takes an argmax hint")
+    if kind == "lipschitz":
+        if value["norm"] not in ("l1", "l2", "linf") or value["method"] not in ("regions", "product"):
+            raise MalformedError(f"{where}: norm must be l1, l2 or linf and method regions or product")
+        f.update(norm=value["norm"], method=value["method"])
+    return Region(kind, where, f)
+
+
+def _target(value, where, net, limits):
+    """Return None, ("poly", (c0, c1, c2)) or ("network", dense layers of the chosen output)."""
+    if value is None:
+        return None
+    key = next(iter(value), None) if isinstance(value, dict) else None
+    if key == "poly":
+        obj(value, where, ("poly",))
+        if net.input_dim != 1:
+            raise MalformedError(f"{where}.poly: polynomial targets need a one-input network")
+        coeffs = rationals(value["poly"], f"{where}.poly", limits)
+        if not 1 <= len(coeffs) <= 3:
+            raise MalformedError(f"{where}.poly: 1 to 3 coefficients (degree <= 2)")
+        return ("poly", coeffs)
+    obj(value, where, ("network", "output"))
+    t = parse_network(value["network"], f"{where}.network", limits, limits.max_weights)
+    if t.input_dim != net.input_dim:
+        raise MalformedError(f"{where}.network: input_dim {t.input_dim}, the network has {net.input_dim}")
+    return ("network", dense(t, integer(value["output"], f"{where}.output", 0, t.sizes[-1] - 1)))
+
+
+def parse_extra(claims, net, limits) -> tuple:
+    """Return (region claims, per-layer bounds or None, parsed parametric claim or None)."""
+    regions = tuple(_region(v, f"claims.regions[{k}]", net, limits)
+                    for k, v in enumerate(lst(claims.get("regions", []), "claims.regions")))
+    wb = obj(claims.get("weight_bounds", {}), "claims.weight_bounds", (), ("layers", "parametric"))
+    layers = rationals(wb["layers"], "claims.weight_bounds.layers", limits, len(net.layers)) if "layers" in wb else None
+    return regions, layers, pm.parse_parametric(wb["parametric"], limits) if "parametric" in wb else None
+
+
+def value_at(layers, x) -> Fraction:
+    """Return the (single) output of dense layers at the point x, exactly."""
+    h = np.array(x, dtype=object)
+    for k, (W, b) in enumerate(layers):
+        h = W.dot(h) + b
+        h = h if k == len(layers) - 1 else np.array([max(v, Fraction(0)) for v in h], dtype=object)
+    return h[0]
+
+
+def _pieces(r, layers):
+    p = _sweep(layers, r.f["lo"], r.f["hi"], r.where)
+    q = f"{r.where} (pieces on [{format_rational(r.f['lo'])}, {format_rational(r.f['hi'])}])"
+    if len(p) != r.f["pieces"]:
+        return claim(r.where, False, f"{q}: claimed {r.f['pieces']} pieces, the network has {len(p)}")
+    if "slopes" in r.f:
+        g = np.gcd(p.a, p.den)
+        slopes = {Fraction(int(n), int(d)) for n, d in set(zip((p.a // g).tolist(), (p.den // g).tolist()))}
+        bad = sorted(slopes - r.f["slopes"])
+        if bad:
+            k = next(k for k in range(len(p)) if p.slope(k) == bad[0])
+            return claim(r.where, False, f"{q}: piece {k} on [{format_rational(p.x(k))}, {format_rational(p.x(k + 1))}] "
+                         f"has slope {format_rational(bad[0])}, not in slopes_in")
+    return claim(r.where, True, f"{q}: exactly {len(p)} pieces" + (", slopes in the claimed set" * ("slopes" in r.f)))
+
+
+def _sweep(layers, lo, hi, where):
+    p = sweep_1d(layers, lo, hi)
+    if len(p) > MAX_PIECES:
+        raise LimitError(f"{where}: more than {MAX_PIECES} pieces (limit)")
+    return p
+
+
+def _affine(r, layers, info):
+    A, b, c, e = r.f["A"], r.f["b"], r.f["c"], r.f["e"]
+    xs = [z3.Real(f"x_{j}") for j in range(len(c))]
+    solver = make_solver()
+    solver.add(*polytope(A, b, xs))
+    gap = lambda G, H: lin([w - cj for w, cj in zip(G, c)], xs, H - e)
+
+    def refute(model, why):
+        x = point(model, xs)
+        got, want = value_at(layers, x), sum((cj * v for cj, v in zip(c, x)), e)
+        if got != want:
+            return claim(r.where, False, f"{r.where} (affine): at x={_show(x)} in P the network gives "
+                         f"{format_rational(got)}, but c.x + e = {format_rational(want)}")
+        return claim(r.where, False, f"{r.where} (affine): {why} at x={_show(x)} in P")
+
+    if "pattern" not in r.f:
+        info.setdefault("solver", []).append(f"{r.where}: Z3 region split of P")
+        for G, H in leaves(layers, solver, xs):
+            model = decide(solver, gap(G[0], H[0]) != 0)
+            if model is not None:
+                return refute(model, "the output leaves c.x + e")
+        return claim(r.where, True, f"{r.where} (affine): N = c.x + e on P (Z3: unsat on every region)")
+    maps, pattern = list(pattern_maps(layers, r.f["pattern"])), r.f["pattern"]
+    *hidden, (_, _, g, h) = maps
+    tasks = [((l, i), tuple(-w for w in gi) if pattern[l - 1][i] else gi, hi if pattern[l - 1][i] else -hi)
+             for l, i, gi, hi in hidden]
+    tasks += [("output <=", tuple(w - cj for w, cj in zip(g, c)), e - h),
+              ("output >=", tuple(cj - w for w, cj in zip(g, c)), h - e)]
+    for k, (what, u, v) in enumerate(tasks):
+        name = f"neuron {what} keeps its sign" if isinstance(what, tuple) else f"{what} c.x + e"
+        if "farkas" in r.f:
+            why = farkas(A, b, u, v, r.f["farkas"][k])
+            if why is not None:
+                return claim(r.where, False, f"{r.where} (affine): hints.farkas[{k}] does not prove {name}: {why}")
+        else:
+            model = decide(solver, lin(u, xs) > num(v))
+            if model is not None:
+                return refute(model, f"the pattern hint is wrong: {name} fails")
+    if "farkas" not in r.f:
+        info.setdefault("solver", []).append(f"{r.where}: Z3 unsat per neuron under the pattern")
+    return claim(r.where, True, f"{r.where} (affine): N = c.x + e on P ({'Farkas certificates replayed' if 'farkas' in r.f else 'Z3'})")
+
+
+def _error_layers(r, layers):
+    t = r.f["target"]
+    return difference(layers, t[1]) if t and t[0] == "network" else layers
+
+
+def _sup(r, layers, info):
+    f, where = r.f, f"{r.where} (sup_error)"
+    err = _error_layers(r, layers)
+    limit = f.get("attained", f["bound"])
+    if limit > f["bound"]:
+        return claim(r.where, False, f"{where}: attained {format_rational(limit)} > bound {format_rational(f['bound'])}")
+    d = len(f["lo"])
+    if d <= 2:
+        if d == 1:
+            poly = f["target"][1] if f["target"] and f["target"][0] == "poly" else ()
+            best, x = sup_abs_1d(_sweep(err, f["lo"][0], f["hi"][0], r.where), poly)
+            x = (x,)
+        else:
+            cells, den = cells_2d(err, f["lo"], f["hi"])
+            best, x = max((abs(Fraction(a1 * n1 + a2 * n2 + c * D, den * D)), (Fraction(n1, D), Fraction(n2, D)))
+                          for verts, (a1, a2, c) in cells for n1, n2, D in verts)
+        if best > limit:
+            return claim(r.where, False, _too_big(where, x, err, f, limit))
+    else:
+        info.setdefault("solver", []).append(f"{r.where}: Z3 region split of the box")
+        xs, solver = [z3.Real(f"x_{j}") for j in range(d)], make_solver()
+        solver.add(*[v >= num(a) for v, a in zip(xs, f["lo"])], *[v <= num(a) for v, a in zip(xs, f["hi"])])
+        for G, H in leaves(err, solver, xs, (f["lo"], f["hi"])):
+            e = lin(G[0], xs, H[0])
+            model = decide(solver, z3.Or(e > num(limit), e < -num(limit)))
+            if model is not None:
+                return claim(r.where, False, _too_big(where, point(model, xs), err, f, limit))
+    if "attained" in f:
+        at = f["argmax"]
+        if any(not a <= v <= b for v, a, b in zip(at, f["lo"], f["hi"])) or _error(err, f, at) != limit:
+            return claim(r.where, False, f"{where}: hints.argmax x={_show(at)} is outside the box or its error "
+                         f"{format_rational(_error(err, f, at))} is not the claimed maximum {format_rational(limit)}")
+    return claim(r.where, True, f"{where}: sup over the box of |N - f| <= {format_rational(limit)}"
+                 + (" (attained)" if "attained" in f else ""))
+
+
+def _error(err, f, x) -> Fraction:
+    """Return |N(x) - f(x)| (err already subtracts a network target)."""
+    c = (tuple(f["target"][1]) + (0, 0, 0))[:3] if f["target"] and f["target"][0] == "poly" else (0, 0, 0)
+    return abs(value_at(err, x) - (c[0] + c[1] * x[0] + c[2] * x[0] * x[0]))
+
+
+def _too_big(where, x, err, f, limit) -> str:
+    return f"{where}: at x={_show(x)} |N(x) - f(x)| = {format_rational(_error(err, f, x))} > {format_rational(limit)}"
+
+
+def _norm(g, norm):
+    """Return the dual norm of a gradient (squared for l2, so that it stays rational)."""
+    return {"linf": lambda: sum(abs(v) for v in g), "l1": lambda: max(abs(v) for v in g),
+            "l2": lambda: sum(v * v for v in g)}[norm]()
+
+
+def _lipschitz(r, layers, info):
+    f, where = r.f, f"{r.where} (lipschitz, {r.f['norm']}, {r.f['method']})"
+    limit = f["bound"] ** 2 if f["norm"] == "l2" else f["bound"]
+    if f["method"] == "product":
+        total = Fraction(1)
+        for W, _ in layers:
+            rows, cols = [sum(abs(v) for v in row) for row in W], [sum(abs(v) for v in col) for col in W.T]
+            total *= {"linf": max(rows), "l1": max(cols), "l2": max(rows) * max(cols)}[f["norm"]]
+        return claim(r.where, total <= limit, f"{where}: product of layer norms {format_rational(total)} "
+                     f"{'<=' if total <= limit else '>'} {format_rational(limit)}" + (" (squared)" * (f["norm"] == "l2")))
+    d = len(f["lo"])
+    if d == 1:
+        p = _sweep(layers, f["lo"][0], f["hi"][0], r.where)
+        grads = [(Fraction(int(a), p.den),) for a in {int(v) for v in p.a}]
+    elif d == 2:
+        cells, den = cells_2d(layers, f["lo"], f["hi"])
+        grads = {(Fraction(a1, den), Fraction(a2, den)) for _, (a1, a2, _) in cells}
+    else:
+        info.setdefault("solver", []).append(f"{r.where}: Z3 region split of the box")
+        xs, solver = [z3.Real(f"x_{j}") for j in range(d)], make_solver()
+        solver.add(*[v >= num(a) for v, a in zip(xs, f["lo"])], *[v <= num(a) for v, a in zip(xs, f["hi"])])
+        grads = {tuple(G[0]) for G, _ in leaves(layers, solver, xs, (f["lo"], f["hi"]))}
+    worst = max(grads, key=lambda g: _norm(g, f["norm"]))
+    ok = _norm(worst, f["norm"]) <= limit
+    return claim(r.where, ok, f"{where}: largest gradient {_show(worst)} has dual norm "
+                 f"{format_rational(_norm(worst, f['norm']))} {'<=' if ok else '>'} {format_rational(limit)}"
+                 + (" (squared)" * (f["norm"] == "l2")))
+
+
+def _instance(c, net, provenance) -> str | None:
+    """Return None if the instance lies in range and agrees with every formula, else why not."""
+    actual = {"depth": len(net.layers), "width": max(net.sizes[1:]),
+              "max_weight": max([abs(v) for L in net.layers for v in L.weights + (L.bias or ())], default=Fraction(0))}
+    for n, v in c["at"].items():
+        if n in provenance and provenance[n] != format_rational(v):
+            return f"at.{n} = {format_rational(v)}, but provenance.parameters.{n} = {str(provenance[n])[:40]}"
+    at = ", ".join(f"{n} = {format_rational(v)}" for n, v in c["at"].items())
+    for q, e in c["formulas"].items():
+        if pm.evaluate(e, c["at"]) != actual[q]:
+            return f"formula {q} gives {format_rational(pm.evaluate(e, c['at']))} at {at}, the network has {format_rational(actual[q])}"
+    return pm.in_range(c["params"], c["at"])
+
+
+def _parametric(c, net, provenance) -> list:
+    bad = _instance(c, net, provenance)
+    out = [claim("weight_bounds.parametric", bad is None, f"weight_bounds.parametric: {bad or 'the instance agrees with every formula'}")]
+    for k, (q, rel, bound) in enumerate(c["bounds"]):
+        where = f"weight_bounds.parametric.bounds[{k}]"
+        cex = pm.prove(c["params"], c["formulas"][q], rel, bound)
+        at = ", ".join(f"{n} = {format_rational(v)}" for n, v in (cex or {}).items())
+        out.append(claim(where, cex is None, f"{where}: {q} {rel} bound for all parameters in range (Z3 unsat)" if cex is None
+                         else f"{where}: fails at {at}: {q} = {format_rational(pm.evaluate(c['formulas'][q], cex))}, "
+                         f"bound = {format_rational(pm.evaluate(bound, cex))}"))
+    return out
+
+
+def check_extra(cert, info) -> list:
+    """Return the results of the region and weight-bound claims; info["solver"] lists claims resting on Z3."""
+    regions, layer_bounds, param = cert.extra
+    net, out = cert.network, []
+    for r in regions:
+        layers = dense(net, r.f["output"])
+        try:
+            out.append({"pieces": lambda: _pieces(r, layers), "affine": lambda: _affine(r, layers, info),
+                        "sup_error": lambda: _sup(r, layers, info), "lipschitz": lambda: _lipschitz(r, layers, info)}[r.kind]())
+        except TimeoutError as e:
+            out.append(claim(r.where, False, f"{r.where}: rejected, {e}"))
+    for l, B in enumerate(layer_bounds or ()):
+        out.append(_bound(f"weight_bounds.layers[{l}]", net, [(l + 1, 0, net.sizes[l + 1])], B))
+    if param is not None:
+        try:
+            out += _parametric(param, net, cert.raw["provenance"]["parameters"])
+        except TimeoutError as e:
+            out.append(claim("weight_bounds.parametric", False, f"weight_bounds.parametric: rejected, {e}"))
+    return out
