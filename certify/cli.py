@@ -4,6 +4,7 @@ so that checking stays independent of the code that builds certificates."""
 import argparse
 import json
 import sys
+import time
 import traceback
 from fractions import Fraction
 from pathlib import Path
@@ -79,6 +80,7 @@ def cmd_check(args) -> int:
         print("certify: no certificate files found", file=sys.stderr)
         return 2
     for path in files:
+        start = time.perf_counter()
         try:
             report = check(path, limits=_limits(args))
         except Exception as e:  # a bug in the kernel, never a verdict
@@ -92,7 +94,8 @@ def cmd_check(args) -> int:
         worst = max(worst, code)
         verdict = {0: "VERIFIED", 1: "FALSE", 2: "MALFORMED"}[code]
         reports.append({"path": str(path), "verdict": verdict, "exit_code": code, "first_failure": report.first_failure,
-                        "info": report.info, "results": [vars(r) for r in report.results]})
+                        "info": report.info, "results": [vars(r) for r in report.results],
+                        "seconds": round(time.perf_counter() - start, 3)})
         if args.json or (args.quiet and code == 0):
             continue
         print(f"VERIFIED {path}" if code == 0 else f"{verdict} {path}: {report.first_failure}")
@@ -105,6 +108,9 @@ def cmd_check(args) -> int:
                       f"(layer paths: {', '.join(report.info.get('layer_paths', []))})", file=sys.stderr)
     if args.json:
         print(json.dumps({"exit_code": worst, "files": reports}, indent=1, default=str))
+    if args.junit:
+        from certify.junit import write_junit
+        write_junit(args.junit, reports)
     return worst
 
 
@@ -202,6 +208,7 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
             p.add_argument("--json", action="store_true", help="print a machine-readable report on stdout")
             p.add_argument("-q", "--quiet", action="store_true", help="print only failures")
+            p.add_argument("--junit", metavar="XML", help="also write a JUnit XML report (one test case per claim)")
         else:
             p.add_argument("file", metavar="FILE")
         p.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
