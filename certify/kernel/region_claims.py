@@ -25,7 +25,7 @@ KINDS = {"pieces": (("output", "interval", "pieces"), ("slopes_in",)),
          "affine": (("output", "polytope", "c", "e"), ("hints",)),
          "sup_error": (("output", "box", "target", "bound"), ("attained", "hints")),
          "lipschitz": (("output", "box", "norm", "bound", "method"), ())}
-MAX_PIECES = 1 << 25
+MAX_PIECES = 1 << 25  # pieces of a 1-D sweep, cells of a 2-D split or Z3 regions; more is exit 2
 
 
 @dataclass(frozen=True)
@@ -131,8 +131,41 @@ def value_at(layers, x) -> Fraction:
     return h[0]
 
 
-def _pieces(r, layers):
-    p = _sweep(layers, r.f["lo"], r.f["hi"], r.where)
+def _box_solver(lo, hi):
+    """Return Z3 variables and a solver holding the box lo <= x <= hi."""
+    xs, solver = [z3.Real(f"x_{j}") for j in range(len(lo))], make_solver()
+    solver.add(*[v >= num(a) for v, a in zip(xs, lo)], *[v <= num(a) for v, a in zip(xs, hi)])
+    return xs, solver
+
+
+def _counted(regions, where):
+    """Yield the regions, refusing more than MAX_PIECES of them."""
+    for k, region in enumerate(regions):
+        if k == MAX_PIECES:
+            raise LimitError(f"{where}: more than {MAX_PIECES} linear regions (limit)")
+        yield region
+
+
+class _Context:
+    """The state of one certificate's check: Report.info (claims resting on Z3) and the sweeps made so far."""
+
+    def __init__(self, info):
+        self.info, self.sweeps = info, {}
+
+    def sweep(self, layers, lo, hi, where):
+        """Return the 1-D pieces of one-output dense layers on [lo, hi], computed once per layers object."""
+        key = (id(layers), lo, hi)
+        if key not in self.sweeps:
+            self.sweeps[key] = (layers, sweep_1d(layers, lo, hi, MAX_PIECES, where))
+        return self.sweeps[key][1]
+
+    def solver(self, where, what):
+        """Note that a claim rests on Z3."""
+        self.info.setdefault("solver", []).append(f"{where}: {what}")
+
+
+def _pieces(r, layers, ctx):
+    p = ctx.sweep(layers, r.f["lo"], r.f["hi"], r.where)
     q = f"{r.where} (pieces on [{format_rational(r.f['lo'])}, {format_rational(r.f['hi'])}])"
     if len(p) != r.f["pieces"]:
         return claim(r.where, False, f"{q}: claimed {r.f['pieces']} pieces, the network has {len(p)}")
@@ -147,140 +180,118 @@ def _pieces(r, layers):
     return claim(r.where, True, f"{q}: exactly {len(p)} pieces" + (", slopes in the claimed set" * ("slopes" in r.f)))
 
 
-def _sweep(layers, lo, hi, where):
-    p = sweep_1d(layers, lo, hi)
-    if len(p) > MAX_PIECES:
-        raise LimitError(f"{where}: more than {MAX_PIECES} pieces (limit)")
-    return p
-
-
-def _affine(r, layers, info):
-    A, b, c, e = r.f["A"], r.f["b"], r.f["c"], r.f["e"]
-    xs = [z3.Real(f"x_{j}") for j in range(len(c))]
-    solver = make_solver()
+def _affine(r, layers, ctx):
+    A, b, c, e, where = r.f["A"], r.f["b"], r.f["c"], r.f["e"], f"{r.where} (affine)"
+    xs, solver = [z3.Real(f"x_{j}") for j in range(len(c))], make_solver()
     solver.add(*polytope(A, b, xs))
-    gap = lambda G, H: lin([w - cj for w, cj in zip(G, c)], xs, H - e)
 
     def refute(model, why):
         x = point(model, xs)
         got, want = value_at(layers, x), sum((cj * v for cj, v in zip(c, x)), e)
-        if got != want:
-            return claim(r.where, False, f"{r.where} (affine): at x={_show(x)} in P the network gives "
-                         f"{format_rational(got)}, but c.x + e = {format_rational(want)}")
-        return claim(r.where, False, f"{r.where} (affine): {why} at x={_show(x)} in P")
+        return claim(r.where, False, f"{where}: at x={_show(x)} in P the network gives {format_rational(got)}, but "
+                     f"c.x + e = {format_rational(want)}" if got != want else f"{where}: {why} at x={_show(x)} in P")
 
     if "pattern" not in r.f:
-        info.setdefault("solver", []).append(f"{r.where}: Z3 region split of P")
-        for G, H in leaves(layers, solver, xs):
-            model = decide(solver, gap(G[0], H[0]) != 0)
+        ctx.solver(r.where, "Z3 region split of P")
+        for G, H in _counted(leaves(layers, solver, xs), r.where):
+            model = decide(solver, lin([w - cj for w, cj in zip(G[0], c)], xs, H[0] - e) != 0)
             if model is not None:
                 return refute(model, "the output leaves c.x + e")
-        return claim(r.where, True, f"{r.where} (affine): N = c.x + e on P (Z3: unsat on every region)")
-    maps, pattern = list(pattern_maps(layers, r.f["pattern"])), r.f["pattern"]
-    *hidden, (_, _, g, h) = maps
-    tasks = [((l, i), tuple(-w for w in gi) if pattern[l - 1][i] else gi, hi if pattern[l - 1][i] else -hi)
+        return claim(r.where, True, f"{where}: N = c.x + e on P (Z3: unsat on every region)")
+    pattern, maps = r.f["pattern"], list(pattern_maps(layers, r.f["pattern"]))
+    (*hidden, (_, _, g, h)), on = maps, lambda l, i: pattern[l - 1][i]
+    tasks = [(f"neuron ({l}, {i}) keeps its sign", tuple(-w for w in gi) if on(l, i) else gi, hi if on(l, i) else -hi)
              for l, i, gi, hi in hidden]
-    tasks += [("output <=", tuple(w - cj for w, cj in zip(g, c)), e - h),
-              ("output >=", tuple(cj - w for w, cj in zip(g, c)), h - e)]
-    for k, (what, u, v) in enumerate(tasks):
-        name = f"neuron {what} keeps its sign" if isinstance(what, tuple) else f"{what} c.x + e"
+    tasks += [("output <= c.x + e", tuple(w - cj for w, cj in zip(g, c)), e - h),
+              ("output >= c.x + e", tuple(cj - w for w, cj in zip(g, c)), h - e)]
+    for k, (name, u, v) in enumerate(tasks):
         if "farkas" in r.f:
             why = farkas(A, b, u, v, r.f["farkas"][k])
             if why is not None:
-                return claim(r.where, False, f"{r.where} (affine): hints.farkas[{k}] does not prove {name}: {why}")
+                return claim(r.where, False, f"{where}: hints.farkas[{k}] does not prove {name}: {why}")
         else:
             model = decide(solver, lin(u, xs) > num(v))
             if model is not None:
                 return refute(model, f"the pattern hint is wrong: {name} fails")
     if "farkas" not in r.f:
-        info.setdefault("solver", []).append(f"{r.where}: Z3 unsat per neuron under the pattern")
-    return claim(r.where, True, f"{r.where} (affine): N = c.x + e on P ({'Farkas certificates replayed' if 'farkas' in r.f else 'Z3'})")
-
-
-def _error_layers(r, layers):
-    t = r.f["target"]
-    return difference(layers, t[1]) if t and t[0] == "network" else layers
-
-
-def _sup(r, layers, info):
-    f, where = r.f, f"{r.where} (sup_error)"
-    err = _error_layers(r, layers)
-    limit = f.get("attained", f["bound"])
-    if limit > f["bound"]:
-        return claim(r.where, False, f"{where}: attained {format_rational(limit)} > bound {format_rational(f['bound'])}")
-    d = len(f["lo"])
-    if d <= 2:
-        if d == 1:
-            poly = f["target"][1] if f["target"] and f["target"][0] == "poly" else ()
-            best, x = sup_abs_1d(_sweep(err, f["lo"][0], f["hi"][0], r.where), poly)
-            x = (x,)
-        else:
-            cells, den = cells_2d(err, f["lo"], f["hi"])
-            best, x = max((abs(Fraction(a1 * n1 + a2 * n2 + c * D, den * D)), (Fraction(n1, D), Fraction(n2, D)))
-                          for verts, (a1, a2, c) in cells for n1, n2, D in verts)
-        if best > limit:
-            return claim(r.where, False, _too_big(where, x, err, f, limit))
-    else:
-        info.setdefault("solver", []).append(f"{r.where}: Z3 region split of the box")
-        xs, solver = [z3.Real(f"x_{j}") for j in range(d)], make_solver()
-        solver.add(*[v >= num(a) for v, a in zip(xs, f["lo"])], *[v <= num(a) for v, a in zip(xs, f["hi"])])
-        for G, H in leaves(err, solver, xs, (f["lo"], f["hi"])):
-            e = lin(G[0], xs, H[0])
-            model = decide(solver, z3.Or(e > num(limit), e < -num(limit)))
-            if model is not None:
-                return claim(r.where, False, _too_big(where, point(model, xs), err, f, limit))
-    if "attained" in f:
-        at = f["argmax"]
-        if any(not a <= v <= b for v, a, b in zip(at, f["lo"], f["hi"])) or _error(err, f, at) != limit:
-            return claim(r.where, False, f"{where}: hints.argmax x={_show(at)} is outside the box or its error "
-                         f"{format_rational(_error(err, f, at))} is not the claimed maximum {format_rational(limit)}")
-    return claim(r.where, True, f"{where}: sup over the box of |N - f| <= {format_rational(limit)}"
-                 + (" (attained)" if "attained" in f else ""))
+        ctx.solver(r.where, "Z3 unsat per neuron under the pattern")
+    return claim(r.where, True, f"{where}: N = c.x + e on P ({'Farkas certificates replayed' if 'farkas' in r.f else 'Z3'})")
 
 
 def _error(err, f, x) -> Fraction:
-    """Return |N(x) - f(x)| (err already subtracts a network target)."""
+    """Return |N(x) - f(x)| (a network target is already subtracted in `err`)."""
     c = (tuple(f["target"][1]) + (0, 0, 0))[:3] if f["target"] and f["target"][0] == "poly" else (0, 0, 0)
     return abs(value_at(err, x) - (c[0] + c[1] * x[0] + c[2] * x[0] * x[0]))
 
 
-def _too_big(where, x, err, f, limit) -> str:
-    return f"{where}: at x={_show(x)} |N(x) - f(x)| = {format_rational(_error(err, f, x))} > {format_rational(limit)}"
+def _sup(r, layers, ctx):
+    f, where = r.f, f"{r.where} (sup_error)"
+    err = difference(layers, f["target"][1]) if f["target"] and f["target"][0] == "network" else layers
+    limit, lo, hi = f.get("attained", f["bound"]), f["lo"], f["hi"]
+    if limit > f["bound"]:
+        return claim(r.where, False, f"{where}: attained {format_rational(limit)} > bound {format_rational(f['bound'])}")
+    x = None
+    if len(lo) == 1:
+        poly = f["target"][1] if f["target"] and f["target"][0] == "poly" else ()
+        best, x1 = sup_abs_1d(ctx.sweep(err, lo[0], hi[0], r.where), poly)
+        x = (x1,) if best > limit else None
+    elif len(lo) == 2:
+        cells, den = cells_2d(err, lo, hi, MAX_PIECES, r.where)
+        best, x = max((abs(Fraction(a1 * n1 + a2 * n2 + c * D, den * D)), (Fraction(n1, D), Fraction(n2, D)))
+                      for verts, (a1, a2, c) in cells for n1, n2, D in verts)
+        x = x if best > limit else None
+    else:
+        ctx.solver(r.where, "Z3 region split of the box")
+        xs, solver = _box_solver(lo, hi)
+        for G, H in _counted(leaves(err, solver, xs, (lo, hi)), r.where):
+            out = lin(G[0], xs, H[0])
+            model = decide(solver, z3.Or(out > num(limit), out < -num(limit)))
+            if model is not None:
+                x = point(model, xs)
+                break
+    if x is not None:
+        return claim(r.where, False, f"{where}: at x={_show(x)} |N(x) - f(x)| = {format_rational(_error(err, f, x))} "
+                     f"> {format_rational(limit)}")
+    if "attained" in f:
+        at = f["argmax"]
+        if any(not a <= v <= b for v, a, b in zip(at, lo, hi)) or _error(err, f, at) != limit:
+            return claim(r.where, False, f"{where}: hints.argmax x={_show(at)} is outside the box or its error "
+                         f"{format_rational(_error(err, f, at))} is not the claimed maximum {format_rational(limit)}")
+    return claim(r.where, True, f"{where}: sup over the box of |N - f| " + (
+        f"= {format_rational(limit)} (attained at {_show(f['argmax'])})" if "attained" in f else f"<= {format_rational(limit)}"))
 
 
 def _norm(g, norm):
-    """Return the dual norm of a gradient (squared for l2, so that it stays rational)."""
+    """Return the norm of a gradient dual to the input norm (for l2 its square, which stays rational)."""
     return {"linf": lambda: sum(abs(v) for v in g), "l1": lambda: max(abs(v) for v in g),
             "l2": lambda: sum(v * v for v in g)}[norm]()
 
 
-def _lipschitz(r, layers, info):
-    f, where = r.f, f"{r.where} (lipschitz, {r.f['norm']}, {r.f['method']})"
-    limit = f["bound"] ** 2 if f["norm"] == "l2" else f["bound"]
+def _lipschitz(r, layers, ctx):
+    f, where, sq = r.f, f"{r.where} (lipschitz, {r.f['norm']}, {r.f['method']})", r.f["norm"] == "l2"
+    limit, shown = (f["bound"] ** 2, f"L^2 = {format_rational(f['bound'] ** 2)}") if sq else (f["bound"], f"L = {format_rational(f['bound'])}")
     if f["method"] == "product":
         total = Fraction(1)
         for W, _ in layers:
-            rows, cols = [sum(abs(v) for v in row) for row in W], [sum(abs(v) for v in col) for col in W.T]
-            total *= {"linf": max(rows), "l1": max(cols), "l2": max(rows) * max(cols)}[f["norm"]]
-        return claim(r.where, total <= limit, f"{where}: product of layer norms {format_rational(total)} "
-                     f"{'<=' if total <= limit else '>'} {format_rational(limit)}" + (" (squared)" * (f["norm"] == "l2")))
-    d = len(f["lo"])
-    if d == 1:
-        p = _sweep(layers, f["lo"][0], f["hi"][0], r.where)
-        grads = [(Fraction(int(a), p.den),) for a in {int(v) for v in p.a}]
-    elif d == 2:
-        cells, den = cells_2d(layers, f["lo"], f["hi"])
+            rows, cols = max(sum(abs(v) for v in row) for row in W), max(sum(abs(v) for v in col) for col in W.T)
+            total *= {"linf": rows, "l1": cols, "l2": rows * cols}[f["norm"]]
+        return claim(r.where, total <= limit, f"{where}: product of the layer norms{' (squared bound)' * sq} "
+                     f"{format_rational(total)} {'<=' if total <= limit else '>'} {shown}")
+    lo, hi = f["lo"], f["hi"]
+    if len(lo) == 1:
+        p = ctx.sweep(layers, lo[0], hi[0], r.where)
+        grads = {(Fraction(a, p.den),) for a in set(p.a.tolist())}
+    elif len(lo) == 2:
+        cells, den = cells_2d(layers, lo, hi, MAX_PIECES, r.where)
         grads = {(Fraction(a1, den), Fraction(a2, den)) for _, (a1, a2, _) in cells}
     else:
-        info.setdefault("solver", []).append(f"{r.where}: Z3 region split of the box")
-        xs, solver = [z3.Real(f"x_{j}") for j in range(d)], make_solver()
-        solver.add(*[v >= num(a) for v, a in zip(xs, f["lo"])], *[v <= num(a) for v, a in zip(xs, f["hi"])])
-        grads = {tuple(G[0]) for G, _ in leaves(layers, solver, xs, (f["lo"], f["hi"]))}
+        ctx.solver(r.where, "Z3 region split of the box")
+        xs, solver = _box_solver(lo, hi)
+        grads = {tuple(G[0]) for G, _ in _counted(leaves(layers, solver, xs, (lo, hi)), r.where)}
     worst = max(grads, key=lambda g: _norm(g, f["norm"]))
     ok = _norm(worst, f["norm"]) <= limit
-    return claim(r.where, ok, f"{where}: largest gradient {_show(worst)} has dual norm "
-                 f"{format_rational(_norm(worst, f['norm']))} {'<=' if ok else '>'} {format_rational(limit)}"
-                 + (" (squared)" * (f["norm"] == "l2")))
+    return claim(r.where, ok, f"{where}: the steepest region has gradient {_show(worst)}, dual norm"
+                 f"{' squared' * sq} {format_rational(_norm(worst, f['norm']))} {'<=' if ok else '>'} {shown}")
 
 
 def _instance(c, net, provenance) -> str | None:
@@ -293,32 +304,35 @@ def _instance(c, net, provenance) -> str | None:
     at = ", ".join(f"{n} = {format_rational(v)}" for n, v in c["at"].items())
     for q, e in c["formulas"].items():
         if pm.evaluate(e, c["at"]) != actual[q]:
-            return f"formula {q} gives {format_rational(pm.evaluate(e, c['at']))} at {at}, the network has {format_rational(actual[q])}"
+            return (f"formula {q} gives {format_rational(pm.evaluate(e, c['at']))} at {at}, "
+                    f"the network has {format_rational(actual[q])}")
     return pm.in_range(c["params"], c["at"])
 
 
 def _parametric(c, net, provenance) -> list:
     bad = _instance(c, net, provenance)
-    out = [claim("weight_bounds.parametric", bad is None, f"weight_bounds.parametric: {bad or 'the instance agrees with every formula'}")]
+    out = [claim("weight_bounds.parametric", bad is None,
+                 f"weight_bounds.parametric: {bad or 'the instance agrees with every formula'}")]
     for k, (q, rel, bound) in enumerate(c["bounds"]):
         where = f"weight_bounds.parametric.bounds[{k}]"
         cex = pm.prove(c["params"], c["formulas"][q], rel, bound)
         at = ", ".join(f"{n} = {format_rational(v)}" for n, v in (cex or {}).items())
-        out.append(claim(where, cex is None, f"{where}: {q} {rel} bound for all parameters in range (Z3 unsat)" if cex is None
-                         else f"{where}: fails at {at}: {q} = {format_rational(pm.evaluate(c['formulas'][q], cex))}, "
-                         f"bound = {format_rational(pm.evaluate(bound, cex))}"))
+        out.append(claim(where, cex is None, f"{where}: {q} {rel} bound for all parameters in range (Z3 unsat)"
+                         if cex is None else f"{where}: fails at {at}: {q} = "
+                         f"{format_rational(pm.evaluate(c['formulas'][q], cex))}, bound = {format_rational(pm.evaluate(bound, cex))}"))
     return out
 
 
 def check_extra(cert, info) -> list:
-    """Return the results of the region and weight-bound claims; info["solver"] lists claims resting on Z3."""
-    regions, layer_bounds, param = cert.extra
-    net, out = cert.network, []
+    """Return the results of the region and weight-bound claims; info["solver"] lists those resting on Z3."""
+    (regions, layer_bounds, param), net = cert.extra, cert.network
+    ctx, layers, out = _Context(info), {}, []
+    checks = {"pieces": _pieces, "affine": _affine, "sup_error": _sup, "lipschitz": _lipschitz}
     for r in regions:
-        layers = dense(net, r.f["output"])
+        o = r.f["output"]
+        layers.setdefault(o, dense(net, o))
         try:
-            out.append({"pieces": lambda: _pieces(r, layers), "affine": lambda: _affine(r, layers, info),
-                        "sup_error": lambda: _sup(r, layers, info), "lipschitz": lambda: _lipschitz(r, layers, info)}[r.kind]())
+            out.append(checks[r.kind](r, layers[o], ctx))
         except TimeoutError as e:
             out.append(claim(r.where, False, f"{r.where}: rejected, {e}"))
     for l, B in enumerate(layer_bounds or ()):

@@ -11,6 +11,8 @@ from math import gcd, lcm
 
 import numpy as np
 
+from .errors import LimitError
+
 
 def dense(net, output=None) -> list:
     """Return a kernel Network as [(W, b), ...] (object arrays of Fractions); keep only `output` if given."""
@@ -136,8 +138,9 @@ def _common_factor(g, *arrays, chunk=1 << 16) -> int:
     return g
 
 
-def sweep_1d(layers, lo: Fraction, hi: Fraction) -> Pieces:
-    """Return the exact maximal affine pieces on [lo, hi] (lo < hi) of a one-input, one-output network."""
+def sweep_1d(layers, lo: Fraction, hi: Fraction, limit=None, where="sweep") -> Pieces:
+    """Return the exact maximal affine pieces on [lo, hi] (lo < hi) of a one-input, one-output network;
+    refuse (LimitError) more than `limit` pieces."""
     xn = np.array([lo.numerator, hi.numerator], dtype=object)
     xd = np.array([lo.denominator, hi.denominator], dtype=object)
     A, B, den = np.ones((1, 1), dtype=object), np.zeros((1, 1), dtype=object), 1
@@ -151,6 +154,8 @@ def sweep_1d(layers, lo: Fraction, hi: Fraction) -> Pieces:
             on = (L > 0) | (R > 0)
             A, B = np.where(on, A, 0), np.where(on, B, 0)
         xn, xd, A, B = _merge(xn, xd, A, B)
+        if limit is not None and A.shape[1] > limit:
+            raise LimitError(f"{where}: more than {limit} pieces (limit)")
         g = _common_factor(den, A, B)
         A, B, den = (A // g, B // g, den // g) if g > 1 else (A, B, den)
     return Pieces(xn, xd, A[0], B[0], den)
@@ -218,7 +223,7 @@ def _signs(cell, a1, a2, b) -> list:
     return [a1 * n1 + a2 * n2 + b * d for n1, n2, d in cell]
 
 
-def cells_2d(layers, lo, hi) -> tuple:
+def cells_2d(layers, lo, hi, limit=None, where="cells") -> tuple:
     """Return (cells, den): the linear regions of a two-input, one-output network on the box [lo, hi]
     (lo < hi coordinatewise), each (vertices, (a1, a2, b)) with output (a1 x1 + a2 x2 + b) / den."""
     D = lcm(*(v.denominator for v in list(lo) + list(hi)))
@@ -244,4 +249,6 @@ def cells_2d(layers, lo, hi) -> tuple:
             cells = out
         cells = [(cell, M * np.array([[any(v > 0 for v in _signs(cell, *row))] for row in M], dtype=object))
                  for cell, M in cells]
+        if limit is not None and len(cells) > limit:
+            raise LimitError(f"{where}: more than {limit} linear regions (limit)")
     return [(cell, tuple(M[0])) for cell, M in cells], den
