@@ -12,6 +12,7 @@ from pathlib import Path
 from certify.kernel import Limits, check, parse
 from certify.kernel.errors import CertifyError
 from certify.kernel.network import prepare
+from certify.kernel.region_claims import describe
 
 _LIMITS = {"max_file_size": "--max-file-size", "max_json_depth": "--max-depth-json", "max_digits": "--max-digits",
            "max_points": "--max-points", "max_weights": "--max-weights", "max_expr_nodes": "--max-expr-nodes"}
@@ -156,6 +157,7 @@ def cmd_show(args) -> int:
                      + (" (exact)" if c.sup_bound == 0 else "")
                      + (f", attained: {f(c.attained)}" if c.attained is not None else ""))
     lines.append(f"  the steps partition the neurons: {'claimed' if c.steps_cover else 'not claimed'}")
+    lines += describe(cert)
     lines.append(f"steps ({len(cert.steps)}):")
     for st in cert.steps:
         where = "; ".join(f"layer {l} neurons {a}..{b - 1} ({b - a})" for l, a, b in st.neurons) or "no neurons"

@@ -343,3 +343,50 @@ def check_extra(cert, info) -> list:
         except TimeoutError as e:
             out.append(claim("weight_bounds.parametric", False, f"weight_bounds.parametric: rejected, {e}"))
     return out
+
+
+def _text(e) -> str:
+    """Return a parametric expression in infix notation."""
+    if not isinstance(e, tuple):
+        return str(format_rational(e))
+    op, args = e[0], e[1:]
+    if op == "p":
+        return args[0]
+    if op == "pow":
+        return f"{_text(args[0])}^{args[1]}"
+    sep = {"add": " + ", "mul": "*", "sub": " - ", "div": "/"}.get(op)
+    return f"({sep.join(_text(a) for a in args)})" if sep else f"-{_text(args[0])}" if op == "neg" else \
+        f"{op}({', '.join(_text(a) for a in args)})"
+
+
+def describe(cert) -> list:
+    """Return `certify show` lines for the region and weight-bound claims, in the paper's terms."""
+    (regions, layer_bounds, param), f, lines = cert.extra, format_rational, []
+    for r in regions:
+        g, box = r.f, " x ".join(f"[{f(a)}, {f(b)}]" for a, b in zip(*(r.f[k] if r.kind != "pieces" else (r.f[k],)
+                                                                        for k in ("lo", "hi"))) if "lo" in r.f)
+        n = f"N_{g['output']}"
+        if r.kind == "pieces":
+            lines.append(f"  on [{f(g['lo'])}, {f(g['hi'])}], {n} has exactly {g['pieces']} affine pieces"
+                         + (f", slopes in {{{', '.join(str(f(s)) for s in sorted(g['slopes']))}}}" if "slopes" in g else ""))
+        elif r.kind == "affine":
+            lines.append(f"  on P = {{x : A x <= b}} ({len(g['b'])} constraints), {n}(x) = "
+                         + " + ".join(f"{f(c)}*x_{j}" for j, c in enumerate(g["c"]) if c) + f" + {f(g['e'])}"
+                         + (" (pattern hint" + (", Farkas certificates)" if "farkas" in g else ")") if "pattern" in g else ""))
+        elif r.kind == "sup_error":
+            t = g["target"]
+            t = "0" if t is None else " + ".join(f"{f(c)}" + ("", " x", " x^2")[k] for k, c in enumerate(t[1]) if c) \
+                if t[0] == "poly" else f"a depth-{len(t[1])} network"
+            lines.append(f"  sup over {box} of |{n}(x) - f(x)| <= {f(g['bound'])}, f = {t}"
+                         + (f"; = {f(g['attained'])}, attained at {_show(g['argmax'])}" if "attained" in g else ""))
+        else:
+            lines.append(f"  |{n}(x) - {n}(y)| <= {f(g['bound'])} ||x - y||_{g['norm'][1:]} on {box} "
+                         + ("(from every linear region)" if g["method"] == "regions" else "(product of layer norms)"))
+    lines += [f"  layer {l}: every weight and bias |w| <= {f(B)}" for l, B in enumerate(layer_bounds or (), 1)]
+    if param:
+        ranges = ", ".join(f"{'' if lo is None else f'{f(lo)} <= '}{n}{'' if hi is None else f' <= {f(hi)}'}"
+                           + (" integer" if is_int else "") for n, (is_int, lo, hi) in param["params"].items())
+        lines.append(f"  for all {ranges} (Z3):")
+        lines += [f"    {q} {'<=' if rel == 'le' else '='} {_text(b)}, where {q} = {_text(param['formulas'][q])}"
+                  for q, rel, b in param["bounds"]]
+    return lines
