@@ -196,13 +196,48 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def cmd_plot(args) -> int:
+    """Write PNG figures of a certificate (matplotlib: pip install "certify[plot]")."""
+    if _load(args) is None:
+        return 2
+    try:
+        from certify.plot import plot_certificate, require_matplotlib
+        require_matplotlib()
+    except ImportError as e:
+        print(f"certify plot: {e}", file=sys.stderr)
+        return 2
+    for path in plot_certificate(args.file, args.out, dpi=args.dpi):
+        print(path)
+    return 0
+
+
+def cmd_report(args) -> int:
+    """Write a self-contained HTML report; return the kernel's verdict code (0 verified, 1 false, 2 malformed)."""
+    from certify.report_html import write_report
+    out = args.out or str(Path(args.file).with_suffix(".html").name)
+    report = write_report(args.file, out, figures=not args.no_figures, limits=_limits(args))
+    verdict = {0: "VERIFIED", 1: "FALSE", 2: "MALFORMED"}[report.exit_code]
+    print(f"{verdict} {args.file}: report written to {out}")
+    return report.exit_code
+
+
+def _more_arguments(parsers) -> None:
+    """Add the options of plot and report."""
+    parsers["plot"].add_argument("-o", "--out", default=".", metavar="DIR", help="folder for the PNG files (default .)")
+    parsers["plot"].add_argument("--dpi", type=int, default=100, help="resolution of the PNG files (default 100)")
+    parsers["report"].add_argument("-o", "--out", metavar="HTML", help="output file (default: FILE's name with .html)")
+    parsers["report"].add_argument("--no-figures", action="store_true", help="leave the figures out")
+
+
 def _parser() -> argparse.ArgumentParser:
-    """Return the argument parser of the three subcommands."""
+    """Return the argument parser of the subcommands."""
     parser = argparse.ArgumentParser(prog="certify", description="Check certificates of ReLU-network constructions.")
     sub = parser.add_subparsers(dest="command", required=True)
     commands = {"check": (cmd_check, "verify every claim of certificates (files or directories)"),
                 "show": (cmd_show, "print what a certificate claims, in the paper's terms"),
-                "stats": (cmd_stats, "print the sizes of a certificate")}
+                "stats": (cmd_stats, "print the sizes of a certificate"),
+                "plot": (cmd_plot, "write PNG figures of a certificate (needs matplotlib)"),
+                "report": (cmd_report, "write a self-contained HTML report: claims, steps, figures, verdict")}
     for name, (func, help_text) in commands.items():
         p = sub.add_parser(name, help=help_text)
         p.set_defaults(func=func)
@@ -216,6 +251,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
         for key, flag in _LIMITS.items():
             p.add_argument(flag, dest=key, type=int, metavar="N", help=f"limit (default {getattr(Limits(), key)})")
+    _more_arguments(sub.choices)
     return parser
 
 
