@@ -3,6 +3,7 @@ so that checking stays independent of the code that builds certificates."""
 
 import argparse
 import json
+import os
 import sys
 import time
 import traceback
@@ -221,8 +222,57 @@ def cmd_report(args) -> int:
     return report.exit_code
 
 
+def cmd_export(args) -> int:
+    """Export a verified certificate's network to ONNX and its grid claim to VNN-LIB (docs/interop.md)."""
+    if not (args.onnx or args.vnnlib or args.vnnlib_dir):
+        print("certify export: give --onnx FILE, --vnnlib FILE and/or --vnnlib-dir DIR", file=sys.stderr)
+        return 2
+    report = check(args.file, limits=_limits(args))
+    if not report.ok and not args.force:
+        verdict = {1: "FALSE", 2: "MALFORMED"}[report.exit_code]
+        print(f"{verdict} {args.file}: {report.first_failure} (not exported; --force exports anyway)")
+        return report.exit_code
+    from certify.kernel.errors import CertifyError
+    from certify.network import Network
+    raw = parse(args.file, limits=_limits(args)).raw
+    try:
+        if args.onnx:
+            from certify.interop.onnx_io import save_onnx
+            info = save_onnx(Network.from_json(raw["network"]), args.onnx, dtype=args.dtype)
+            exact = "exact" if info.exact else (f"{info.inexact_values} values rounded to {info.dtype}, "
+                                                f"max error {_rational(info.max_rounding_error)}")
+            print(f"wrote {args.onnx}: ONNX, {args.dtype} ({exact})")
+        margin = Fraction(args.margin)
+        if args.vnnlib:
+            from certify.interop.vnnlib import write_vnnlib
+            out = write_vnnlib(args.file, args.vnnlib, margin=margin, max_points=args.vnnlib_max_points)
+            print(f"wrote {args.vnnlib}: VNN-LIB, {out['points']} points ({'exact' if out['exact'] else 'rounded outward'})")
+        if args.vnnlib_dir:
+            from certify.interop.vnnlib import write_vnnlib_per_point
+            name = os.path.relpath(args.onnx, args.vnnlib_dir) if args.onnx else None  # as VNN-COMP's instances.csv
+            out = write_vnnlib_per_point(args.file, args.vnnlib_dir, onnx_name=name, margin=margin,
+                                         max_points=args.vnnlib_max_points)
+            print(f"wrote {args.vnnlib_dir}: {out['points']} VNN-LIB files"
+                  + (" and instances.csv" if name else "") + (" (exact)" if out["exact"] else " (rounded outward)"))
+    except ImportError as e:
+        print(f"certify export: {e}", file=sys.stderr)
+        return 2
+    except CertifyError as e:
+        print(f"certify export: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def _more_arguments(parsers) -> None:
-    """Add the options of plot and report."""
+    """Add the options of plot, report and export."""
+    e = parsers["export"]
+    e.add_argument("--onnx", metavar="FILE", help="write the network as ONNX (Gemm/Relu)")
+    e.add_argument("--dtype", choices=["float64", "float32"], default="float64", help="ONNX weight type (default float64)")
+    e.add_argument("--vnnlib", metavar="FILE", help="write the grid claim as one VNN-LIB file (all points)")
+    e.add_argument("--vnnlib-dir", metavar="DIR", help="write one VNN-LIB file per point (and instances.csv with --onnx)")
+    e.add_argument("--margin", default="1/1000000", help="slack added to eps in VNN-LIB (default 1/1000000)")
+    e.add_argument("--vnnlib-max-points", type=int, default=10**4, metavar="N", help="refuse larger domains")
+    e.add_argument("--force", action="store_true", help="export even if the kernel does not verify the certificate")
     parsers["plot"].add_argument("-o", "--out", default=".", metavar="DIR", help="folder for the PNG files (default .)")
     parsers["plot"].add_argument("--dpi", type=int, default=100, help="resolution of the PNG files (default 100)")
     parsers["report"].add_argument("-o", "--out", metavar="HTML", help="output file (default: FILE's name with .html)")
@@ -237,7 +287,8 @@ def _parser() -> argparse.ArgumentParser:
                 "show": (cmd_show, "print what a certificate claims, in the paper's terms"),
                 "stats": (cmd_stats, "print the sizes of a certificate"),
                 "plot": (cmd_plot, "write PNG figures of a certificate (needs matplotlib)"),
-                "report": (cmd_report, "write a self-contained HTML report: claims, steps, figures, verdict")}
+                "report": (cmd_report, "write a self-contained HTML report: claims, steps, figures, verdict"),
+                "export": (cmd_export, "export a verified network to ONNX and its grid claim to VNN-LIB")}
     for name, (func, help_text) in commands.items():
         p = sub.add_parser(name, help=help_text)
         p.set_defaults(func=func)
