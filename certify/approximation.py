@@ -23,7 +23,11 @@ class SupError:
     index: int
     output: int
     network_value: Fraction
-    target_value: Fraction
+    target_value: Fraction | None
+    # targets with irrational operators (certify.rigorous): value and target_value are None and
+    # lower <= max |N(x) - f(x)| <= upper, both rational; point is where the largest upper end occurs
+    upper: Fraction | None = None
+    lower: Fraction | None = None
 
 
 def target_asts(target, outputs: int) -> list:
@@ -56,9 +60,13 @@ def exact_argmax(num: np.ndarray, den: np.ndarray) -> int:
 
 
 def sup_error(net: Network, domain, target, chunk_size: int = CHUNK) -> SupError:
-    """Return the exact sup over the domain of |N(x) - f(x)| (max over outputs) and a maximiser."""
+    """Return the exact sup over the domain of |N(x) - f(x)| (max over outputs) and a maximiser; for a
+    target with irrational operators, a rigorous rational enclosure [lower, upper] instead."""
     domain: Domain = as_domain(domain)
     asts = target_asts(target, net.output_dim)
+    from .rigorous import is_irrational, sup_error_rigorous
+    if any(map(is_irrational, asts)):
+        return sup_error_rigorous(net, domain, asts, chunk_size)
     lo, hi = domain.bounding_box()
     best, plan, plan_den = None, None, None
     for start, stop in domain.chunks(chunk_size):

@@ -157,14 +157,16 @@ def certificate(block, domain, target=None, *, construction: str, parameters=Non
     if target is not None:
         asts = target_asts(target, net.output_dim)
         err = sup_error(net, domain, asts)
-        bound = err.value if eps is None else Fraction(eps)
-        if err.value > bound:
+        value = err.value if err.upper is None else err.upper  # irrational target: a rigorous upper bound
+        bound = value if eps is None else Fraction(eps)
+        if value > bound:
             raise ClaimError(f"sup_error: at x={tuple(str(v) for v in err.point)} output {err.output}: "
-                             f"|N(x) - f(x)| = {err.value} > eps = {bound}")
+                             f"|N(x) - f(x)| {'=' if err.upper is None else 'may be up to'} {value} > eps = {bound}")
         claims["sup_error"] = {"bound": format_rational(bound)}
-        if attained:
+        if attained and err.upper is None:  # irrational targets: bound only, no attained, no argmax
             claims["sup_error"]["attained"] = format_rational(err.value)
-        hint_obj["argmax"] = [format_rational(v) for v in err.point]
+        if err.upper is None:
+            hint_obj["argmax"] = [format_rational(v) for v in err.point]
         target_json = asts
     steps = []
     for sid, s in enumerate(block.steps):

@@ -24,7 +24,8 @@ _NARY = {"add", "mul", "min", "max", "and", "or"}
 _BINARY = {"sub", "div", "mod", "lt", "le", "gt", "ge", "eq", "ne"}
 _UNARY = {"neg", "abs", "floor", "not", "sum_coords", "prod_coords"}
 _NULLARY = {"norm2sq", "parity", "ip_mod2", "t"}
-KNOWN_OPS = _NARY | _BINARY | _UNARY | _NULLARY | {"x", "v", "pow", "clip", "if", "network"}
+IRRATIONAL_OPS = frozenset({"sqrt", "norm", "sin", "cos", "exp", "pi"})  # rigorous path: certify.rigorous
+KNOWN_OPS = _NARY | _BINARY | _UNARY | _NULLARY | IRRATIONAL_OPS | {"x", "v", "pow", "clip", "if", "network"}
 
 
 def to_ast(value):
@@ -103,6 +104,12 @@ def prod_coords(body) -> Expr: return Expr(["prod_coords", to_ast(body)])
 def norm2sq() -> Expr: return Expr(["norm2sq"])
 def parity() -> Expr: return Expr(["parity"])
 def ip_mod2() -> Expr: return Expr(["ip_mod2"])
+def sqrt(e) -> Expr: return Expr(["sqrt", to_ast(e)])
+def norm() -> Expr: return Expr(["norm"])
+def sin(e) -> Expr: return Expr(["sin", to_ast(e)])
+def cos(e) -> Expr: return Expr(["cos", to_ast(e)])
+def exp(e) -> Expr: return Expr(["exp", to_ast(e)])
+def pi() -> Expr: return Expr(["pi"])
 T = Expr(["t"])
 
 
@@ -133,6 +140,8 @@ def expand_coords(ast, d: int):
 
     if op == "norm2sq":
         return fold("add", [["mul", ["x", i], ["x", i]] for i in range(d)])
+    if op == "norm":
+        return ["sqrt", fold("add", [["mul", ["x", i], ["x", i]] for i in range(d)])]
     if op == "parity":
         return ["mod", fold("add", [["x", i] for i in range(d)]), 2]
     if op == "ip_mod2":
@@ -190,6 +199,8 @@ def _ev(e, ctx):
     op, args = e[0], e[1:]
     if op not in KNOWN_OPS:
         raise MalformedError(f"expression: unknown operator {op!r}")
+    if op in IRRATIONAL_OPS:
+        raise MalformedError(f"expression: {op!r} is irrational; exact evaluation is impossible (use certify.rigorous)")
     if op == "x":
         i = args[0]
         return ctx.nums[:, i].astype(object), np.full(ctx.n, ctx.den, dtype=object)

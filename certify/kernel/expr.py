@@ -18,6 +18,7 @@ _ARITY = {"add": (2, None), "mul": (2, None), "min": (1, None), "max": (1, None)
 _CMP = {"lt": np.less, "le": np.less_equal, "gt": np.greater, "ge": np.greater_equal,
         "eq": np.equal, "ne": np.not_equal}
 _ARITY.update({op: (2, 2) for op in _CMP})
+_ARITY.update(sqrt=(1, 1), sin=(1, 1), cos=(1, 1), exp=(1, 1), norm=(0, 0), pi=(0, 0))  # irrational: real.py
 _CONDITIONS = ("and", "or", "not", *_CMP)
 
 
@@ -47,6 +48,8 @@ class Parser:
             return ("x", integer(args[0], sub[0], 0, self.d - 1))
         if op == "v" and self.sizes is None:
             raise MalformedError(f"{where}: [\"v\", l, i] is allowed only in step claims")
+        if op in ("sqrt", "norm", "sin", "cos", "exp", "pi") and self.sizes is not None:
+            raise MalformedError(f"{where}: {op!r} (irrational) is allowed only in targets, not in step claims")
         if op == "v":
             l = integer(args[0], sub[0], 1, len(self.sizes) - 1)
             return ("v", l, integer(args[1], sub[1], 0, self.sizes[l] - 1))

@@ -10,6 +10,7 @@ from . import rat
 from .expr import Env, value
 from .network import forward, prepare
 from .numbers import format_rational as fmt
+from .real import RealSupError, irrational
 from .report import claim
 
 CHUNK_ELEMENTS = 1 << 22  # neuron values held per chunk
@@ -126,7 +127,8 @@ class LayerBounds:
 
 def sweep(cert) -> tuple:
     """Return (results, info) of every pointwise claim, streaming the domain in chunks."""
-    checks = [SupError(cert)] if cert.claims.sup_bound is not None else []
+    sup = RealSupError if cert.target and any(map(irrational, cert.target)) else SupError
+    checks = [sup(cert)] if cert.claims.sup_bound is not None else []
     checks += [StepValue(st, j, vc) for st in cert.steps for j, vc in enumerate(st.values)]
     checks += [LayerBounds(cert)] if cert.layer_bounds else []
     dom, plans = cert.domain, {}
