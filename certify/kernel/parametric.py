@@ -57,23 +57,34 @@ def evaluate(e, at: dict) -> Fraction:
     return ops[op]()
 
 
-def to_z3(e, symbols: dict):
-    """Return the Z3 real term of an expression."""
+def to_z3(e, symbols: dict) -> tuple:
+    """Return (t, d) with the expression = t / d, d a positive integer: denominators are cleared, so with
+    integer parameters t stays in integer arithmetic (floor is integer division) and Z3 decides it well."""
     if isinstance(e, Fraction):
-        return num(e)
+        return z3.IntVal(e.numerator), e.denominator
     op, args = e[0], e[1:]
     if op == "p":
-        return symbols[args[0]]
+        return symbols[args[0]], 1
     if op == "pow":
-        base = to_z3(args[0], symbols)
-        return math.prod([base] * args[1], start=num(1))
-    t = [to_z3(a, symbols) for a in args]
-    ops = {"add": lambda: z3.Sum(t), "mul": lambda: math.prod(t[1:], start=t[0]),
+        t, d = to_z3(args[0], symbols)
+        return math.prod([t] * args[1], start=z3.IntVal(1)), d ** args[1]
+    if op == "div":
+        (t, d), c = to_z3(args[0], symbols), args[1]
+        return t * (c.denominator if c > 0 else -c.denominator), d * abs(c.numerator)
+    if op in ("floor", "ceil"):
+        t, d = to_z3(args[0], symbols)
+        t = t if op == "floor" else -t
+        q = t / d if t.is_int() else z3.ToInt(t / z3.RealVal(d))  # Z3 integer division floors for d > 0
+        return (q if op == "floor" else -q), 1
+    parts = [to_z3(a, symbols) for a in args]
+    if op == "mul":
+        return math.prod([t for t, _ in parts[1:]], start=parts[0][0]), math.prod(d for _, d in parts)
+    L = math.lcm(*(d for _, d in parts))
+    t = [t * (L // d) for t, d in parts]
+    ops = {"add": lambda: z3.Sum(t), "sub": lambda: t[0] - t[1], "neg": lambda: -t[0],
            "max": lambda: reduce(lambda a, b: z3.If(a >= b, a, b), t),
-           "min": lambda: reduce(lambda a, b: z3.If(a <= b, a, b), t),
-           "sub": lambda: t[0] - t[1], "neg": lambda: -t[0], "div": lambda: t[0] / t[1],
-           "floor": lambda: z3.ToReal(z3.ToInt(t[0])), "ceil": lambda: -z3.ToReal(z3.ToInt(-t[0]))}
-    return ops[op]()
+           "min": lambda: reduce(lambda a, b: z3.If(a <= b, a, b), t)}
+    return ops[op](), L
 
 
 def parse_parametric(value, limits) -> dict:
@@ -114,11 +125,11 @@ def in_range(params, at) -> str | None:
 def prove(params, quantity, relation, bound):
     """Return None if Z3 proves quantity <relation> bound for all parameters in range, else a counterexample
     (dict of exact values). Raise TimeoutError if Z3 answers unknown."""
-    symbols = {n: z3.ToReal(z3.Int(n)) if is_int else z3.Real(n) for n, (is_int, _, _) in params.items()}
+    symbols = {n: z3.Int(n) if is_int else z3.Real(n) for n, (is_int, _, _) in params.items()}
     solver = make_solver()
     for name, (_, lo, hi) in params.items():
         solver.add(*([symbols[name] >= num(lo)] if lo is not None else []),
                    *([symbols[name] <= num(hi)] if hi is not None else []))
-    q, b = to_z3(quantity, symbols), to_z3(bound, symbols)
-    model = decide(solver, q > b if relation == "le" else q != b)
+    (q, dq), (b, db) = to_z3(quantity, symbols), to_z3(bound, symbols)
+    model = decide(solver, q * db > b * dq if relation == "le" else q * db != b * dq)
     return None if model is None else dict(zip(params, point(model, list(symbols.values()))))

@@ -316,10 +316,14 @@ def _parametric(c, net, provenance) -> list:
     for k, (q, rel, bound) in enumerate(c["bounds"]):
         where = f"weight_bounds.parametric.bounds[{k}]"
         cex = pm.prove(c["params"], c["formulas"][q], rel, bound)
-        at = ", ".join(f"{n} = {format_rational(v)}" for n, v in (cex or {}).items())
-        out.append(claim(where, cex is None, f"{where}: {q} {rel} bound for all parameters in range (Z3 unsat)"
-                         if cex is None else f"{where}: fails at {at}: {q} = "
-                         f"{format_rational(pm.evaluate(c['formulas'][q], cex))}, bound = {format_rational(pm.evaluate(bound, cex))}"))
+        if cex is None:
+            out.append(claim(where, True, f"{where}: {q} {rel} bound for all parameters in range (Z3 unsat)"))
+            continue
+        exact = all(isinstance(v, Fraction) for v in cex.values())
+        at = ", ".join(f"{n} = {format_rational(v) if isinstance(v, Fraction) else v}" for n, v in cex.items())
+        out.append(claim(where, False, f"{where}: {q} {rel} bound fails at {at}" + (
+            f": {q} = {format_rational(pm.evaluate(c['formulas'][q], cex))}, bound = "
+            f"{format_rational(pm.evaluate(bound, cex))}" if exact else "")))
     return out
 
 

@@ -23,8 +23,15 @@ def lin(u, xs, v=0) -> z3.ArithRef:
 
 
 def point(model, xs) -> tuple:
-    """Return the model's exact values of xs."""
-    return tuple(Fraction(model.eval(x, model_completion=True).as_fraction()) for x in xs)
+    """Return the model's exact values of xs: Fractions (a linear query's models are rational)."""
+    return tuple(exact(model.eval(x, model_completion=True)) for x in xs)
+
+
+def exact(v):
+    """Return a Z3 numeral as a Fraction, or an irrational algebraic number as its exact Z3 text."""
+    if z3.is_int_value(v):
+        return Fraction(v.as_long())
+    return Fraction(v.as_fraction()) if z3.is_rational_value(v) else v.sexpr()
 
 
 def polytope(A, b, xs) -> list:

@@ -74,6 +74,7 @@ def parametric_claim(parameters, at: dict, formulas: dict, bounds, net: Network 
     for q, r, b in parsed["bounds"]:
         cex = kp.prove(parsed["params"], parsed["formulas"][q], r, b)
         if cex is not None:
-            raise ClaimError(f"parametric: {q} {r} bound fails at {({n: str(v) for n, v in cex.items()})}: "
-                             f"{q} = {kp.evaluate(parsed['formulas'][q], cex)}, bound = {kp.evaluate(b, cex)}")
+            sides = f": {q} = {kp.evaluate(parsed['formulas'][q], cex)}, bound = {kp.evaluate(b, cex)}" \
+                if all(isinstance(v, Fraction) for v in cex.values()) else ""
+            raise ClaimError(f"parametric: {q} {r} bound fails at {({n: str(v) for n, v in cex.items()})}{sides}")
     return claim
