@@ -40,6 +40,21 @@ def is_irrational(ast) -> bool:
         (ast[0] in IRRATIONAL_OPS or any(is_irrational(a) for a in ast[1:]))
 
 
+_CARRY_IRRATIONAL = IRRATIONAL_OPS | {"add", "sub", "mul", "div", "neg", "abs", "pow", "min", "max", "clip"}
+
+
+def check_target(ast) -> None:
+    """Raise MalformedError if an irrational value feeds an operator other than arithmetic, neg, abs, pow,
+    min, max, clip and the irrational operators (a condition, floor, mod, sum_coords/prod_coords): the
+    kernel refuses those (docs/format.md, *Irrational targets*)."""
+    if isinstance(ast, list) and ast and isinstance(ast[0], str):
+        if is_irrational(ast) and ast[0] not in _CARRY_IRRATIONAL:
+            raise MalformedError(f"expression: an irrational operand of {ast[0]!r} is not allowed in a target "
+                                 "(only arithmetic, neg, abs, pow, min, max, clip and sqrt/sin/cos/exp)")
+        for a in ast[1:]:
+            check_target(a)
+
+
 def to_fraction(x) -> Fraction:
     """Return an exact arb (a dyadic number) as a Fraction."""
     man, exp = x.man_exp()
@@ -261,6 +276,8 @@ def sup_error_rigorous(net, domain, asts, chunk_size: int = CHUNK, digits: int =
     a rational >= every |N(x)_o - f_o(x)| (rounded up to `digits` significant digits unless it is an
     exact error), `lower` a rational <= the maximum, `point` where the largest upper end occurs."""
     from .approximation import SupError
+    for ast in asts:
+        check_target(ast)
     domain = as_domain(domain)
     lo_box, hi_box = domain.bounding_box()
     best, low, plan, plan_den = None, Fraction(0), None, None

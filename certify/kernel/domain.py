@@ -54,6 +54,16 @@ def _size(radix, limits) -> int:
     return size
 
 
+def _den(values, limits) -> int:
+    """Return the least common denominator of rationals, refusing one over the value-size limit."""
+    den = 1
+    for q in values:
+        den = lcm(den, q.denominator)
+        if den.bit_length() > limits.max_value_bits:
+            raise LimitError(f"domain: the common denominator of the points has over {limits.max_value_bits} bits (limit)")
+    return den
+
+
 def _axis(values, den) -> np.ndarray:
     """Return the numerators over `den` of rationals: int64 when small, else Python ints."""
     nums = [int(q * den) for q in values]
@@ -93,7 +103,7 @@ def parse_domain(value, limits) -> Domain:
         for c, s in enumerate(sets):
             if any(a >= b for a, b in zip(s, s[1:])):
                 raise MalformedError(f"domain.sets[{c}]: values must be strictly increasing")
-        den = lcm(*(q.denominator for s in sets for q in s))
+        den = _den((q for s in sets for q in s), limits)
         return _product([len(s) for s in sets], [_axis(s, den) for s in sets], den,
                         f"product of {len(sets)} finite sets")
     points = lst(value["points"], "domain.points", 1)
@@ -103,6 +113,6 @@ def parse_domain(value, limits) -> Domain:
     for k, x in enumerate(pts):
         if first.setdefault(x, k) != k:
             raise MalformedError(f"domain.points[{k}]: duplicate of domain.points[{first[x]}]")
-    den = lcm(*(q.denominator for x in pts for q in x))
+    den = _den((q for x in pts for q in x), limits)
     axes = tuple(_axis([x[c] for x in pts], den) for c in range(d))
     return Domain(d, den, len(pts), (1,) * d, (len(pts),) * d, axes, f"{len(pts)} listed points")

@@ -1,5 +1,6 @@
 """Expressions (targets and step values): parsing under limits, exact evaluation on a chunk."""
 
+import time
 from dataclasses import dataclass, field, replace
 from functools import reduce
 
@@ -87,6 +88,8 @@ class Env:
     where: str = ""
     t: int = None
     memo: dict = field(default_factory=dict)
+    max_bits: int = 1 << 18  # Limits.max_value_bits: refuse a node whose value may need more bits
+    deadline: float = float("inf")  # time.monotonic() past which evaluation is refused (Limits.max_seconds)
 
     def subset(self, mask):
         """Return the environment of the points where mask holds."""
@@ -133,9 +136,33 @@ _SIMPLE = {"add": lambda a, env: reduce(rat.add, a), "mul": lambda a, env: reduc
            "clip": lambda a, env: _pick("max")(a[1], _pick("min")(a[0], a[2]))}
 
 
+_GROWS = ("add", "sub", "mul", "div", "mod", "pow", "sum_coords", "prod_coords")
+
+
+def bits(node, env) -> int:
+    """Return a bound on the bits of the numerators and denominators of a node's value at env's points:
+    leaves are measured; a sum, difference, product or quotient needs at most the bits of its parts plus
+    one per part, mod twice that, a k-th power |k| times its base; the other operations no more than a part."""
+    if ("bits", id(node)) not in env.memo:
+        op, kids, d = node[0], [bits(c, env) for c in node[1:] if isinstance(c, tuple)], env.x.shape[0]
+        size = lambda n, den: max(int(np.max(np.abs(n), initial=0)).bit_length(), int(np.max(den)).bit_length())
+        x = env.memo["bits", "x"] = env.memo.get(("bits", "x")) or size(env.x, env.den)
+        env.memo["bits", id(node)] = (
+            max(node[1].numerator.bit_length(), node[1].denominator.bit_length()) if op == "const" else
+            x if op in ("x", "t") else size(env.layers[node[1]][node[2]], env.dens[node[1]]) if op == "v" else
+            size(*value(node, env)) if op == "network" else 6 * x + 2 * d + 8 if op in ("norm2sq", "parity", "ip_mod2") else
+            abs(node[2]) * kids[0] + 1 if op == "pow" else 2 * sum(kids) + 1 if op == "mod" else
+            d * (kids[0] + 1) if op.endswith("_coords") else sum(kids) + len(kids) if op in _GROWS else max(kids, default=0))
+    return env.memo["bits", id(node)]
+
+
 def value(node, env):
     """Return the exact value (numerators, denominator) of an expression node at env's points."""
     op, m, d = node[0], env.x.shape[1], env.x.shape[0]
+    if time.monotonic() > env.deadline:
+        raise LimitError(f"{env.where}: the time budget of the pointwise claims is spent (limit)")
+    if op in _GROWS and bits(node, env) > env.max_bits:
+        raise LimitError(f"{env.where}: an intermediate value may need more than {env.max_bits} bits (limit)")
     if op in _SIMPLE:
         return _SIMPLE[op]([value(c, env) for c in node[1:]], env)
     if op == "const":

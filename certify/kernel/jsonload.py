@@ -61,8 +61,8 @@ def load(source, limits) -> dict:
     depth = nesting_depth(data)
     if depth > limits.max_json_depth:
         raise LimitError(f"JSON nesting depth {depth} exceeds the limit {limits.max_json_depth}")
-    if 0 < sys.get_int_max_str_digits() < limits.max_digits + 10:
-        sys.set_int_max_str_digits(limits.max_digits + 10)
+    if 0 < sys.get_int_max_str_digits() < max(limits.max_digits, limits.max_value_bits) + 10:  # messages print values
+        sys.set_int_max_str_digits(max(limits.max_digits, limits.max_value_bits) + 10)
 
     def parse_int(text):
         if len(text.lstrip("-")) > limits.max_digits:
