@@ -16,7 +16,8 @@ from certify.kernel.network import prepare
 from certify.kernel.region_claims import describe
 
 _LIMITS = {"max_file_size": "--max-file-size", "max_json_depth": "--max-depth-json", "max_digits": "--max-digits",
-           "max_points": "--max-points", "max_weights": "--max-weights", "max_expr_nodes": "--max-expr-nodes"}
+           "max_points": "--max-points", "max_weights": "--max-weights", "max_expr_nodes": "--max-expr-nodes",
+           "max_neurons": "--max-neurons", "max_value_bits": "--max-value-bits", "max_seconds": "--max-seconds"}
 _INFIX = {"add": (" + ", 1), "sub": (" - ", 1), "mul": (" * ", 2), "div": (" / ", 2), "lt": (" < ", 0),
           "le": (" <= ", 0), "gt": (" > ", 0), "ge": (" >= ", 0), "eq": (" = ", 0), "ne": (" != ", 0),
           "and": (" and ", 0), "or": (" or ", 0)}
@@ -263,6 +264,56 @@ def cmd_export(args) -> int:
     return 0
 
 
+_ROLES = {
+    "numpy": "exact integer arrays; float64 matrix products only on layers where exact interval bounds prove every "
+             "input, weight and partial sum below 2^53 in magnitude, so that float64 is exact (the path of each "
+             "layer, float64, int64 or bigint, is reported by `certify check`)",
+    "z3": "decides only the region claims without replayable hints: claims.regions `affine` without `farkas` hints, "
+          "`sup_error` and `lipschitz` (method regions) on boxes of dimension >= 3, and weight_bounds.parametric; "
+          "`unknown` or a timeout rejects. Claims on the finite domain, `pieces`, 1-D/2-D sweeps and Farkas "
+          "replays do not use it",
+    "flint": "arb ball arithmetic for sup_error against targets with irrational operators (sqrt, sin, cos, exp, pi); "
+             "a ball that cannot decide the claim at 4096 bits is exit 2"}
+
+
+def cmd_trust(args) -> int:
+    """Print the trusted base: every component a verdict of `certify check` depends on."""
+    import ast
+    import hashlib
+    import importlib.metadata
+    import platform
+    kernel = Path(__file__).resolve().parent / "kernel"
+    files, users, digest = sorted(kernel.glob("*.py")), {}, hashlib.sha256()
+    lines = ["A verdict of `certify check` depends on exactly these components (nothing else is trusted: not the",
+             "builder, the gadgets, the evaluators or any hint in a certificate, which the kernel replays).",
+             f"Python {platform.python_version()} ({platform.python_implementation()}): exact int and "
+             "fractions.Fraction arithmetic, json (strict loading), hashlib (network_sha256)",
+             f"certify/cli.py ({len(Path(__file__).read_text().splitlines())} lines): arguments and printing; "
+             "it imports only the kernel", "the kernel, certify/kernel/ (it imports nothing else from certify):"]
+    for f in files:
+        text = f.read_text()
+        digest.update(f.name.encode() + b"\0" + text.encode())
+        tree = ast.parse(text)
+        for n in ast.walk(tree):
+            names = [a.name for a in n.names] if isinstance(n, ast.Import) else \
+                [n.module] if isinstance(n, ast.ImportFrom) and not n.level else []
+            for m in (m.split(".")[0] for m in names if m.split(".")[0] not in sys.stdlib_module_names):
+                users.setdefault(m, set()).add(f.name)
+        doc = (ast.get_docstring(tree) or "").split("\n")[0]
+        lines.append(f"  {f.name:18s} {len(text.splitlines()):5d} lines  {doc}")
+    lines.append(f"  total {sum(len(f.read_text().splitlines()) for f in files)} lines in {len(files)} modules; "
+                 f"sha256 of the sources {digest.hexdigest()[:16]}")
+    for m in sorted(users):
+        dist = {"z3": "z3-solver", "flint": "python-flint"}.get(m, m)
+        try:
+            version = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            version = "not installed"
+        lines.append(f"{dist} {version} (imported by {', '.join(sorted(users[m]))}): {_ROLES.get(m, 'see the modules')}")
+    print("\n".join(lines))
+    return 0
+
+
 def _more_arguments(parsers) -> None:
     """Add the options of plot, report and export."""
     e = parsers["export"]
@@ -288,7 +339,8 @@ def _parser() -> argparse.ArgumentParser:
                 "stats": (cmd_stats, "print the sizes of a certificate"),
                 "plot": (cmd_plot, "write PNG figures of a certificate (needs matplotlib)"),
                 "report": (cmd_report, "write a self-contained HTML report: claims, steps, figures, verdict"),
-                "export": (cmd_export, "export a verified network to ONNX and its grid claim to VNN-LIB")}
+                "export": (cmd_export, "export a verified network to ONNX and its grid claim to VNN-LIB"),
+                "trust": (cmd_trust, "print the trusted base: what a verdict depends on")}
     for name, (func, help_text) in commands.items():
         p = sub.add_parser(name, help=help_text)
         p.set_defaults(func=func)
@@ -297,11 +349,12 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--json", action="store_true", help="print a machine-readable report on stdout")
             p.add_argument("-q", "--quiet", action="store_true", help="print only failures")
             p.add_argument("--junit", metavar="XML", help="also write a JUnit XML report (one test case per claim)")
-        else:
+        elif name != "trust":
             p.add_argument("file", metavar="FILE")
         p.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
         for key, flag in _LIMITS.items():
-            p.add_argument(flag, dest=key, type=int, metavar="N", help=f"limit (default {getattr(Limits(), key)})")
+            default = getattr(Limits(), key)
+            p.add_argument(flag, dest=key, type=type(default), metavar="N", help=f"limit (default {default})")
     _more_arguments(sub.choices)
     return parser
 
