@@ -1,18 +1,18 @@
 """CI integration: the pytest plugin (`pytest --certify PATHS`) and `certify check --junit`.
 
-The plugin runs in a subprocess pytest in a temporary directory (its own rootdir, so this
-project's pytest settings do not apply), and its results are read back from --junitxml.
+The plugin runs in an inner pytest session (pytester, in-process) in a temporary directory, and its
+results are read back from --junitxml.
 """
 
 import json
 import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from importlib.metadata import entry_points
 from pathlib import Path
 
 from certify import cli
+
+pytest_plugins = ["pytester"]
 
 FIX = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parents[1]
@@ -24,19 +24,19 @@ def _plugin_args() -> list:
     return [] if "certify.pytest_plugin" in names else ["-p", "certify.pytest_plugin"]
 
 
-def run_pytest(cwd: Path, *args):
-    """Run pytest in cwd; return (exit code, stdout, {node id: (outcome, message)})."""
-    xml = cwd / "junit.xml"
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly",
-                           *_plugin_args(), f"--junitxml={xml}", *map(str, args)],
-                          cwd=cwd, capture_output=True, text=True, timeout=120)
+def run_pytest(pytester, *args):
+    """Run pytest in pytester's directory; return (exit code, output, {node id: (outcome, message)})."""
+    xml = pytester.path / "junit.xml"
+    xml.unlink(missing_ok=True)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", *_plugin_args(), f"--junitxml={xml}",
+                                          *map(str, args))
     cases = {}
     if xml.exists():
         for case in ET.parse(xml).getroot().iter("testcase"):
             bad = case.find("failure")
             outcome = "failed" if bad is not None else "skipped" if case.find("skipped") is not None else "passed"
             cases[f"{case.get('classname')}::{case.get('name')}"] = (outcome, None if bad is None else bad.get("message"))
-    return proc.returncode, proc.stdout + proc.stderr, cases
+    return int(result.ret), result.stdout.str() + result.stderr.str(), cases
 
 
 def _certs(tmp_path: Path) -> Path:
@@ -53,9 +53,9 @@ def test_entry_point_is_declared():
     assert '[project.entry-points.pytest11]\ncertify = "certify.pytest_plugin"' in text
 
 
-def test_plugin_one_test_per_claim_with_the_counterexample(tmp_path):
-    d = _certs(tmp_path)
-    code, out, cases = run_pytest(tmp_path, "--certify", d)
+def test_plugin_one_test_per_claim_with_the_counterexample(pytester):
+    d = _certs(pytester.path)
+    code, out, cases = run_pytest(pytester, "--certify", d)
     assert code == 1, out
     good = {k: v for k, v in cases.items() if "abs_grid" in k}
     assert len(good) > 10 and all(v[0] == "passed" for v in good.values())
@@ -69,22 +69,20 @@ def test_plugin_one_test_per_claim_with_the_counterexample(tmp_path):
     assert 'MALFORMED zero_denominator.json: network.layers[1].weights[1]: zero denominator in "1/0"' in out
 
 
-def test_plugin_per_file_and_keyword_selection(tmp_path):
-    d = _certs(tmp_path)
-    code, out, cases = run_pytest(tmp_path, "--certify", "--certify-per-file", d)
+def test_plugin_per_file_and_keyword_selection(pytester):
+    d = _certs(pytester.path)
+    code, out, cases = run_pytest(pytester, "--certify", "--certify-per-file", d)
     assert code == 1 and len(cases) == 3, out
     assert sorted(v[0] for v in cases.values()) == ["failed", "failed", "passed"]
-    code, out, cases = run_pytest(tmp_path, "--certify", d / "abs_grid.json", "-k", "sup_error")
+    code, out, cases = run_pytest(pytester, "--certify", d / "abs_grid.json", "-k", "sup_error")
     assert code == 0 and set(k.split("::")[1] for k in cases) == {"sup_error", "sup_error.attained"}, out
 
 
-def test_plugin_is_inactive_without_the_flag(tmp_path):
-    d = _certs(tmp_path)
-    (tmp_path / "test_plain.py").write_text("def test_one():\n    assert True\n")
-    code, out, cases = run_pytest(tmp_path, d)
-    assert code == 5 and not cases, out  # no tests collected: the JSON files are left alone
-    code, out, cases = run_pytest(tmp_path, tmp_path)
-    assert code == 0 and list(cases) == ["test_plain::test_one"], out
+def test_plugin_is_inactive_without_the_flag(pytester):
+    d = _certs(pytester.path)
+    pytester.makepyfile(test_plain="def test_one():\n    assert True\n")
+    code, out, cases = run_pytest(pytester, d, pytester.path / "test_plain.py")
+    assert code == 0 and list(cases) == ["test_plain::test_one"], out  # the JSON files are left alone
 
 
 def test_cli_junit_one_testcase_per_claim(tmp_path, capsys):
