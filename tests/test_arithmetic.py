@@ -264,3 +264,10 @@ def test_block_claims_hold_on_the_cube():
 def test_bad_arguments_are_malformed(call, message):
     with pytest.raises(MalformedError, match=message):
         call()
+
+
+def test_input_and_output_names_follow_the_bit_order():
+    assert iterated_addition(2, 2).input_names == ("x0[0]", "x0[1]", "x1[0]", "x1[1]")
+    assert iterated_addition(3, 2).output_names == ("s0", "s1", "s2", "s3")
+    assert multiply(2).input_names == ("x[0]", "x[1]", "y[0]", "y[1]")
+    assert relu_of_sum([3], -1, 2).output_names == ("r0", "r1", "r2", "r3")  # max 3*3 - 1 = 8
