@@ -302,8 +302,8 @@ def _compile(c: ThresholdCircuit) -> CompiledCircuit:
     # last network layer at which each value must be readable (a reader in layer l reads layer l-1)
     need: dict[Ref, int] = {}
     for l, gates in enumerate(c.layers, 1):
-        for g in gates:
-            for rl, ri, _ in g.terms:
+        for terms in {id(g.terms): g.terms for g in gates}.values():  # once per family
+            for rl, ri, _ in terms:
                 need[(rl, ri)] = max(need.get((rl, ri), 0), l - 1)
     for terms in c.outputs:
         for rl, ri, _ in terms:

@@ -27,12 +27,17 @@ def linear_ast(pairs, const: int = 0):
 
 
 def _gate_claims(compiled) -> list:
-    """Return [(terms, 1[z > 0] AST)] for every gate, z over the previous network layer."""
-    out = []
+    """Return [(terms, 1[z > 0] AST)] for every gate, z over the previous network layer.
+
+    Gates of one family share their row, so its AST is built once and shared."""
+    out, rows = [], {}
     for (l, i), neurons in sorted(compiled.gate_neurons.items()):
         row, bias = compiled.gate_rows[(l, i)]
-        atom = (lambda j: ["x", j]) if l == 1 else (lambda j, l=l: ["v", l - 1, j])
-        z = linear_ast([(atom(j), w) for j, w in row], bias)
+        if (l, id(row)) not in rows:
+            atom = (lambda j: ["x", j]) if l == 1 else (lambda j, l=l: ["v", l - 1, j])
+            rows[(l, id(row))] = (row, linear_ast([(atom(j), w) for j, w in row]))
+        lin = rows[(l, id(row))][1]
+        z = lin if not bias else bias if lin == 0 else ["add", lin, bias]
         out.append((neurons, ["if", ["gt", z, 0], 1, 0]))
     return out
 
