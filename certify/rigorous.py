@@ -155,7 +155,11 @@ def _evaluate(e, x, t=None):
     if op in ("min", "max"):
         best = vals[0]
         for v in vals[1:]:
-            c = _compare(v, best)
+            try:
+                c = _compare(v, best)
+            except _Open:  # overlapping balls (equal values, say): the hull encloses the min and the max
+                best = _ball(best).union(_ball(v))
+                continue
             if (c < 0 and op == "min") or (c > 0 and op == "max"):
                 best = v
         return best
