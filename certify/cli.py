@@ -1,12 +1,14 @@
 """The `certify` command: check, show and stats. It uses only the kernel and the standard library,
-so that checking stays independent of the code that builds certificates."""
+so that checking stays independent of the code that builds certificates. The builder-side tools
+plot, report and export live in certify/tools.py, which is loaded by name only when one of them runs."""
 
 import argparse
+import importlib
 import json
-import os
 import sys
 import time
 import traceback
+import xml.etree.ElementTree as ET
 from fractions import Fraction
 from pathlib import Path
 
@@ -112,9 +114,41 @@ def cmd_check(args) -> int:
     if args.json:
         print(json.dumps({"exit_code": worst, "files": reports}, indent=1, default=str))
     if args.junit:
-        from certify.junit import write_junit
-        write_junit(args.junit, reports)
+        _junit(reports).write(args.junit, encoding="utf-8", xml_declaration=True)
     return worst
+
+
+def _junit(records) -> ET.ElementTree:
+    """Return JUnit XML of check records: a <testsuite> per certificate, a <testcase> per checked claim; a false
+    claim or a malformed certificate is a <failure> (type FALSE or MALFORMED, message = the kernel's text), a
+    kernel crash an <error> (type INTERNAL). docs/ci.md."""
+    root, totals = ET.Element("testsuites", name="certify check"), {"tests": 0, "failures": 0, "errors": 0}
+    for rec in records:
+        path, seconds = str(rec["path"]), float(rec.get("seconds") or 0)
+        suite = ET.SubElement(root, "testsuite", name=path, time=f"{seconds:.3f}")
+        props = ET.SubElement(suite, "properties")
+        for key, value in {"verdict": rec["verdict"], **(rec.get("info") or {})}.items():
+            value = ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+            ET.SubElement(props, "property", name=str(key), value=value)
+        results = rec.get("results") or [{"name": "internal-error", "ok": False, "code": 3,
+                                          "message": f"internal error: {rec.get('error')}"}]
+        counts = {"tests": len(results), "failures": 0, "errors": 0}
+        classname = ".".join(Path(path).with_suffix("").parts).lstrip("./") or path
+        for r in results:
+            case = ET.SubElement(suite, "testcase", classname=classname, name=str(r["name"]), file=path)
+            if not r["ok"]:
+                kind = {1: "FALSE", 2: "MALFORMED"}.get(r["code"], "INTERNAL")
+                counts["failures" if kind != "INTERNAL" else "errors"] += 1
+                node = ET.SubElement(case, "failure" if kind != "INTERNAL" else "error", type=kind,
+                                     message=str(r["message"]))
+                node.text = f"{kind} {path}: {r['message']}"
+        for key, n in counts.items():
+            suite.set(key, str(n))
+            totals[key] += n
+    for key, n in totals.items():
+        root.set(key, str(n))
+    ET.indent(root)
+    return ET.ElementTree(root)
 
 
 def _load(args):
@@ -198,84 +232,6 @@ def cmd_stats(args) -> int:
     return 0
 
 
-def cmd_plot(args) -> int:
-    """Write PNG figures of a certificate (matplotlib: pip install "certify[plot]")."""
-    if _load(args) is None:
-        return 2
-    try:
-        from certify.plot import plot_certificate, require_matplotlib
-        require_matplotlib()
-    except ImportError as e:
-        print(f"certify plot: {e}", file=sys.stderr)
-        return 2
-    for path in plot_certificate(args.file, args.out, dpi=args.dpi):
-        print(path)
-    return 0
-
-
-def cmd_report(args) -> int:
-    """Write a self-contained HTML report; return the kernel's verdict code (0 verified, 1 false, 2 malformed)."""
-    from certify.report_html import write_report
-    out = args.out or str(Path(args.file).with_suffix(".html").name)
-    report = write_report(args.file, out, figures=not args.no_figures, limits=_limits(args))
-    verdict = {0: "VERIFIED", 1: "FALSE", 2: "MALFORMED"}[report.exit_code]
-    print(f"{verdict} {args.file}: report written to {out}")
-    return report.exit_code
-
-
-def cmd_export(args) -> int:
-    """Export a verified certificate's network to ONNX and its grid claim to VNN-LIB (docs/interop.md)."""
-    if not (args.onnx or args.vnnlib or args.vnnlib_dir):
-        print("certify export: give --onnx FILE, --vnnlib FILE and/or --vnnlib-dir DIR", file=sys.stderr)
-        return 2
-    report = check(args.file, limits=_limits(args))
-    if not report.ok and not args.force:
-        verdict = {1: "FALSE", 2: "MALFORMED"}[report.exit_code]
-        print(f"{verdict} {args.file}: {report.first_failure} (not exported; --force exports anyway)")
-        return report.exit_code
-    from certify.kernel.errors import CertifyError
-    from certify.network import Network
-    raw = parse(args.file, limits=_limits(args)).raw
-    try:
-        if args.onnx:
-            from certify.interop.onnx_io import save_onnx
-            info = save_onnx(Network.from_json(raw["network"]), args.onnx, dtype=args.dtype)
-            exact = "exact" if info.exact else (f"{info.inexact_values} values rounded to {info.dtype}, "
-                                                f"max error {_rational(info.max_rounding_error)}")
-            print(f"wrote {args.onnx}: ONNX, {args.dtype} ({exact})")
-        margin = Fraction(args.margin)
-        if args.vnnlib:
-            from certify.interop.vnnlib import write_vnnlib
-            out = write_vnnlib(args.file, args.vnnlib, margin=margin, max_points=args.vnnlib_max_points)
-            print(f"wrote {args.vnnlib}: VNN-LIB, {out['points']} points ({'exact' if out['exact'] else 'rounded outward'})")
-        if args.vnnlib_dir:
-            from certify.interop.vnnlib import write_vnnlib_per_point
-            name = os.path.relpath(args.onnx, args.vnnlib_dir) if args.onnx else None  # as VNN-COMP's instances.csv
-            out = write_vnnlib_per_point(args.file, args.vnnlib_dir, onnx_name=name, margin=margin,
-                                         max_points=args.vnnlib_max_points)
-            print(f"wrote {args.vnnlib_dir}: {out['points']} VNN-LIB files"
-                  + (" and instances.csv" if name else "") + (" (exact)" if out["exact"] else " (rounded outward)"))
-    except ImportError as e:
-        print(f"certify export: {e}", file=sys.stderr)
-        return 2
-    except CertifyError as e:
-        print(f"certify export: {e}", file=sys.stderr)
-        return 2
-    return 0
-
-
-_ROLES = {
-    "numpy": "exact integer arrays; float64 matrix products only on layers where exact interval bounds prove every "
-             "input, weight and partial sum below 2^53 in magnitude, so that float64 is exact (the path of each "
-             "layer, float64, int64 or bigint, is reported by `certify check`)",
-    "z3": "decides only the region claims without replayable hints: claims.regions `affine` without `farkas` hints, "
-          "`sup_error` and `lipschitz` (method regions) on boxes of dimension >= 3, and weight_bounds.parametric; "
-          "`unknown` or a timeout rejects. Claims on the finite domain, `pieces`, 1-D/2-D sweeps and Farkas "
-          "replays do not use it",
-    "flint": "arb ball arithmetic for sup_error against targets with irrational operators (sqrt, sin, cos, exp, pi); "
-             "a ball that cannot decide the claim at 4096 bits is exit 2"}
-
-
 def cmd_trust(args) -> int:
     """Print the trusted base: every component a verdict of `certify check` depends on."""
     import ast
@@ -314,6 +270,14 @@ def cmd_trust(args) -> int:
     return 0
 
 
+def _tool(name):
+    """Return the builder-side command `name` (plot, report, export) of certify/tools.py, imported by name only
+    when it runs: check, show and stats load nothing but the kernel."""
+    def run(args):
+        return getattr(importlib.import_module("certify.tools"), f"cmd_{name}")(args)
+    return run
+
+
 def _more_arguments(parsers) -> None:
     """Add the options of plot, report and export."""
     e = parsers["export"]
@@ -337,9 +301,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = {"check": (cmd_check, "verify every claim of certificates (files or directories)"),
                 "show": (cmd_show, "print what a certificate claims, in the paper's terms"),
                 "stats": (cmd_stats, "print the sizes of a certificate"),
-                "plot": (cmd_plot, "write PNG figures of a certificate (needs matplotlib)"),
-                "report": (cmd_report, "write a self-contained HTML report: claims, steps, figures, verdict"),
-                "export": (cmd_export, "export a verified network to ONNX and its grid claim to VNN-LIB"),
+                "plot": (_tool("plot"), "write PNG figures of a certificate (needs matplotlib)"),
+                "report": (_tool("report"), "write a self-contained HTML report: claims, steps, figures, verdict"),
+                "export": (_tool("export"), "export a verified network to ONNX and its grid claim to VNN-LIB"),
                 "trust": (cmd_trust, "print the trusted base: what a verdict depends on")}
     for name, (func, help_text) in commands.items():
         p = sub.add_parser(name, help=help_text)

@@ -6,11 +6,13 @@ results are read back from --junitxml.
 
 import json
 import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from certify import cli
+from certify import check, cli
 
 pytest_plugins = ["pytester"]
 
@@ -115,6 +117,16 @@ def test_cli_junit_internal_error_is_an_error(tmp_path, capsys, monkeypatch):
     capsys.readouterr()
     (err,) = ET.parse(report).getroot().iter("error")
     assert err.get("type") == "INTERNAL" and "kaboom" in err.get("message")
+
+
+def test_check_with_junit_loads_only_the_kernel(tmp_path):
+    code = ("import sys; from certify import cli; "
+            f"code = cli.main(['check', '-q', '--junit', {str(tmp_path / 'r.xml')!r}, {str(FIX / 'good' / 'abs_grid.json')!r}]); "
+            "bad = [m for m in sys.modules if m.startswith('certify.') and not m.startswith(('certify.kernel', 'certify.cli'))]; "
+            "print(bad); sys.exit(code or bool(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert ET.parse(tmp_path / "r.xml").getroot().get("tests") == str(len(check(FIX / "good" / "abs_grid.json").results))
 
 
 def test_cli_json_records_time(capsys):
