@@ -107,11 +107,14 @@ def test_onnx_import_ops_and_refusals():
     assert load_onnx(biased).form == "output_bias"
 
 
-def test_onnx_export_round_trip_and_other_tools_run_it(tmp_path):
-    path, net = abs_certificate(tmp_path)
+def dyadic_net():
     F = Fraction
-    net = Network.from_layers([([[1, F(-1, 2)], [-1, F(3, 4)], [F(1, 8), 1]], [0, F(1, 4), F(-3, 2)]),
-                               ([[1, 1, F(-5, 16)]], None)])
+    return Network.from_layers([([[1, F(-1, 2)], [-1, F(3, 4)], [F(1, 8), 1]], [0, F(1, 4), F(-3, 2)]),
+                                ([[1, 1, F(-5, 16)]], None)])
+
+
+def test_onnx_export_round_trip_and_the_reference_evaluator_runs_it(tmp_path):
+    net = dyadic_net()
     info = save_onnx(net, tmp_path / "n.onnx")
     assert info.exact and info.inexact_values == 0
     model = onnx.load(str(tmp_path / "n.onnx"))
@@ -125,7 +128,15 @@ def test_onnx_export_round_trip_and_other_tools_run_it(tmp_path):
     exact = np.array([[float(v) for v in o] for o in evaluate(net, grid)])
     out = ReferenceEvaluator(model).run(None, {"x": points})[0]
     assert np.array_equal(out, exact)  # dyadic weights: float64 is exact here
+
+
+def test_onnxruntime_runs_the_export(tmp_path):
     ort = pytest.importorskip("onnxruntime")
+    net = dyadic_net()
+    save_onnx(net, tmp_path / "n.onnx", dtype="float32")
+    grid = Grid(d=2, R=1, p=4)
+    points = np.array([[float(v) for v in x] for x in grid], dtype=np.float32)
+    exact = np.array([[float(v) for v in o] for o in evaluate(net, grid)], dtype=np.float32)
     sess = ort.InferenceSession(str(tmp_path / "n.onnx"), providers=["CPUExecutionProvider"])
     assert np.array_equal(sess.run(None, {"x": points})[0], exact)
 

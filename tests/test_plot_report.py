@@ -155,7 +155,7 @@ def test_report_html_is_self_contained_with_claims_steps_figures_and_verdict(kin
     page = parse(out.read_text(encoding="utf-8"))
     assert page.by_id["verdict"].startswith("VERIFIED")
     assert not page.all("script") and not page.all("link")
-    for tag, attrs in page.tags:  # nothing is fetched from elsewhere
+    for _tag, attrs in page.tags:  # nothing is fetched from elsewhere
         for key in ("src", "href"):
             assert not attrs.get(key, "").startswith(("http:", "https:", "//"))
     imgs = page.all("img")
