@@ -166,6 +166,14 @@ def radial_monomial(d: int, k: int, eps, p: int, *, knots: str = "uniform") -> C
                         "poly(d, 1/eps) (here: sup error <= eps on the grid points of B_d)", {"interpolation": err})
 
 
+def hard_depth2(d: int, p: int, tol) -> Construction:
+    """Return the depth-2 side for Theorem 4's function: interpolation on the grid points of B_d within tol."""
+    return interpolation_baseline(ball_grid(d, p), hard_function(d), tol=tol,
+                                  name="Safran-Eldan-Shamir Thm 4 function, depth 2", paper=PAPER,
+                                  theorem="Theorem 4, the depth-2 side: exact interpolation on the grid points of B_d "
+                                  "(width = number of points), values within tol")
+
+
 def depth2_radial(d: int, phi, p: int, tol) -> Construction:
     """Return the depth-2 interpolation of phi(||x||) on the grid points of B_d (Theorems 1-2 setting)."""
     target = substitute(to_ast(phi), 0, ["norm"])
@@ -176,6 +184,6 @@ def depth2_radial(d: int, phi, p: int, tol) -> Construction:
     return con
 
 
-__all__ = ["hard_function", "hard_profile", "paper_eps", "hard_depth3", "lipschitz_witness", "radial_monomial",
-           "depth2_radial"]
+__all__ = ["hard_function", "hard_profile", "paper_eps", "hard_depth3", "hard_depth2", "lipschitz_witness",
+           "radial_monomial", "depth2_radial"]
 _ = (math, approximate)

@@ -1,0 +1,23 @@
+"""Safran-Reichman-Valiant setting (our instantiation, certify/theorems/srv.py): the depth-3 network
+computes IP(x, y)/m exactly on the embedded cube H_3 in B_6, and stays within eps = 1/10 of the
+1-Lipschitz (McShane) extension of that function on H_2 and its moves by rho = eps/2 along each axis.
+
+Writes proofs/depth_separation/srv_ip_d3.json and srv_lipschitz_d2.json.
+"""
+
+from fractions import Fraction
+from pathlib import Path
+
+from certify.theorems.srv import srv_depth3, srv_support_exact
+
+DIR = Path(__file__).resolve().parent.parent / "proofs" / "depth_separation"
+
+
+def main():
+    for name, con in (("srv_ip_d3.json", srv_support_exact(3)), ("srv_lipschitz_d2.json", srv_depth3(2, Fraction(1, 10)))):
+        con.certificate().save(DIR / name)
+        print(f"wrote {DIR / name}: {con.stats()}")
+
+
+if __name__ == "__main__":
+    main()
