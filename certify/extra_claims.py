@@ -178,7 +178,7 @@ def _target_json(target, t: int):
     if target is None:
         return None
     if isinstance(target, Network):
-        return {"network": target.to_json(), "output": t}
+        return ["network", target.to_json(), t]
     coeffs = poly_coefficients(target)
     while len(coeffs) > 1 and not coeffs[-1]:
         coeffs = coeffs[:-1]

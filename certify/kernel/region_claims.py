@@ -97,20 +97,15 @@ def _target(value, where, net, limits):
     """Return None, ("poly", (c0, c1, c2)) or ("network", dense layers of the chosen output)."""
     if value is None:
         return None
-    key = next(iter(value), None) if isinstance(value, dict) else None
-    if key == "poly":
-        obj(value, where, ("poly",))
-        if net.input_dim != 1:
-            raise MalformedError(f"{where}.poly: polynomial targets need a one-input network")
-        coeffs = rationals(value["poly"], f"{where}.poly", limits)
-        if not 1 <= len(coeffs) <= 3:
-            raise MalformedError(f"{where}.poly: 1 to 3 coefficients (degree <= 2)")
-        return ("poly", coeffs)
-    obj(value, where, ("network", "output"))
-    t = parse_network(value["network"], f"{where}.network", limits, limits.max_weights)
-    if t.input_dim != net.input_dim:
-        raise MalformedError(f"{where}.network: input_dim {t.input_dim}, the network has {net.input_dim}")
-    return ("network", dense(t, integer(value["output"], f"{where}.output", 0, t.sizes[-1] - 1)))
+    if isinstance(value, list) and len(value) == 3 and value[0] == "network":
+        t = parse_network(value[1], f"{where}[1]", limits, limits.max_weights)
+        if t.input_dim != net.input_dim:
+            raise MalformedError(f"{where}[1]: input_dim {t.input_dim}, the network has {net.input_dim}")
+        return ("network", dense(t, integer(value[2], f"{where}[2]", 0, t.sizes[-1] - 1)))
+    coeffs = rationals(obj(value, where, ("poly",))["poly"], f"{where}.poly", limits)
+    if net.input_dim != 1 or not 1 <= len(coeffs) <= 3:
+        raise MalformedError(f"{where}.poly: 1 to 3 coefficients (degree <= 2), for a one-input network only")
+    return ("poly", coeffs)
 
 
 def parse_extra(claims, net, limits) -> tuple:
