@@ -9,7 +9,8 @@ from fractions import Fraction as F
 
 import pytest
 
-from certify import ClaimError, Grid, MalformedError, Network, Points, certificate
+from certify import ClaimError, Grid, MalformedError, Network, Points
+from certify.certificate import certificate  # (after `import certify.certificate`, certify.certificate is the module)
 from certify.kernel import check
 from certify.kernel.canonical import network_sha256
 from certify.kernel.numbers import format_rational
