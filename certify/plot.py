@@ -60,12 +60,12 @@ class Parts:
     name: str = "certificate"
 
 
-def load(source) -> Parts:
-    """Return the Parts of a certificate (path or dict), validated by the kernel's parser first."""
+def load(source, *, name: str | None = None, validated: bool = False) -> Parts:
+    """Return the Parts of a certificate (path or dict), validated by the kernel's parser first
+    (validated=True: `source` is the `raw` dict of a certificate the kernel has already parsed)."""
     from .kernel import parse
-    cert = parse(source)
-    raw = cert.raw
-    name = Path(source).stem if isinstance(source, (str, Path)) else str(raw["provenance"]["construction"])
+    raw = source if validated else parse(source).raw
+    name = name or (Path(source).stem if isinstance(source, (str, Path)) else str(raw["provenance"]["construction"]))
     sup = raw["claims"].get("sup_error")
     bound = None if sup is None else Fraction(sup["bound"])
     return Parts(raw, Network.from_json(raw["network"]), domain_from_json(raw["domain"]), raw.get("target"), bound, name)
@@ -437,9 +437,10 @@ def figures(source, *, dpi: int = 100, max_points: int = 10**6) -> list[Figure]:
 
 
 def plot_certificate(source, out_dir=".", *, prefix: str | None = None, dpi: int = 100,
-                     max_points: int = 10**6) -> list[Path]:
-    """Write the figures of a certificate as PNG files `<prefix>_<kind>.png` in out_dir; return their paths."""
-    parts = load(source)
+                     max_points: int = 10**6, validated: bool = False) -> list[Path]:
+    """Write the figures of a certificate as PNG files `<prefix>_<kind>.png` in out_dir; return their paths.
+    (validated=True: `source` is the raw dict of a certificate the kernel has already parsed.)"""
+    parts = load(source, name=prefix, validated=validated)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     prefix = prefix or parts.name

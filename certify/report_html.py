@@ -158,9 +158,7 @@ def _figures_html(raw: dict, name: str) -> str:
     except ImportError:
         return '<p class="note">Figures need matplotlib: pip install "certify[plot]".</p>'
     try:
-        parts = plot.load(raw)
-        parts = plot.Parts(parts.raw, parts.network, parts.domain, parts.target, parts.bound, Path(name).stem)
-        figs = plot.figures(parts)
+        figs = plot.figures(plot.load(raw, name=Path(name).stem, validated=True))
     except CertifyError as e:
         return f'<p class="note">No figures: {_e(e)}</p>'
     out = []

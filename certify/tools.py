@@ -16,7 +16,8 @@ from certify.kernel import check, parse
 
 def cmd_plot(args) -> int:
     """Write PNG figures of a certificate (matplotlib: pip install "certify[plot]")."""
-    if _load(args) is None:
+    cert = _load(args)
+    if cert is None:
         return 2
     try:
         from certify.plot import plot_certificate, require_matplotlib
@@ -24,7 +25,7 @@ def cmd_plot(args) -> int:
     except ImportError as e:
         print(f"certify plot: {e}", file=sys.stderr)
         return 2
-    for path in plot_certificate(args.file, args.out, dpi=args.dpi):
+    for path in plot_certificate(cert.raw, args.out, prefix=Path(args.file).stem, dpi=args.dpi, validated=True):
         print(path)
     return 0
 
