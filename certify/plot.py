@@ -81,6 +81,30 @@ def _to_float(num, den) -> np.ndarray:
     return out
 
 
+APPROX_TOL = Fraction(1, 2**40)
+MAX_IRRATIONAL_POINTS = 20000
+
+
+def _irrational(ast) -> bool:
+    try:
+        from .rigorous import is_irrational
+    except ImportError:  # pragma: no cover - older trees without irrational targets
+        return False
+    return is_irrational(ast)
+
+
+def target_values(ast, nums, den):
+    """Return (numerators, denominators) of the target at the points nums/den: exact, or for an irrational
+    target (sin, sqrt, ...) rational approximations within APPROX_TOL (certify.rigorous)."""
+    if not _irrational(ast):
+        return evaluate_expr(ast, nums, den)
+    from .rigorous import approximate
+    qs = [approximate(ast, tuple(Fraction(int(v), den) for v in row), APPROX_TOL) for row in nums]
+    tn, td = np.empty(len(qs), dtype=object), np.empty(len(qs), dtype=object)
+    tn[:], td[:] = [q.numerator for q in qs], [q.denominator for q in qs]
+    return tn, td
+
+
 @dataclass
 class Values:
     """Network outputs, targets and errors at every domain point (floats), with the exact max error."""
@@ -98,6 +122,9 @@ def domain_values(parts: Parts, max_points: int = 10**6) -> Values:
     net, dom = parts.network, parts.domain
     if dom.size > max_points:
         raise MalformedError(f"the domain has {dom.size} points; plotting is limited to {max_points}")
+    if parts.target is not None and dom.size > MAX_IRRATIONAL_POINTS and any(map(_irrational, parts.target)):
+        raise MalformedError(f"the target is irrational and the domain has {dom.size} points; plotting approximates "
+                             f"it point by point, up to {MAX_IRRATIONAL_POINTS} points")
     lo, hi = dom.bounding_box()
     pts, outs, tgts, errs = [], [], [], []
     m = net.output_dim
@@ -114,7 +141,7 @@ def domain_values(parts: Parts, max_points: int = 10**6) -> Values:
             continue
         tcols, ecols = [], []
         for o, ast in enumerate(parts.target):
-            tn, td = evaluate_expr(ast, nums, den)
+            tn, td = target_values(ast, nums, den)
             en, ed = np.abs(Z[:, o].astype(object) * td - tn * D), td * D
             tcols.append(_to_float(tn, td))
             ecols.append(_to_float(en, ed))
@@ -168,8 +195,8 @@ def _dense_target(ast, lo: Fraction, hi: Fraction, n: int = DENSE):
     a, b = int(lo * den), int(hi * den)
     nums = np.array([[a + (b - a) * k // (n - 1)] for k in range(n)], dtype=object)
     try:
-        tn, td = evaluate_expr(ast, nums, den)
-    except (CertifyError, ZeroDivisionError, ValueError):
+        tn, td = target_values(ast, nums, den)
+    except (CertifyError, ZeroDivisionError, ValueError, ArithmeticError):
         return None, None
     return _to_float(nums[:, 0], den), _to_float(tn, td)
 
@@ -258,12 +285,17 @@ class Figure:
     png: bytes
 
 
+def _approx(parts) -> str:
+    """Return "~" when the target is irrational (errors are approximations within APPROX_TOL), else ""."""
+    return "~" if parts.target is not None and any(map(_irrational, parts.target)) else ""
+
+
 def _fmt(q) -> str:
     if q is None:
         return "-"
     q = Fraction(q)
     s = str(q)
-    return s if len(s) <= 24 else f"{float(q):.6g}"
+    return s if len(s) <= 24 and q.denominator <= 10**6 else f"{float(q):.6g}"
 
 
 def _png(fig, description: str, dpi: int) -> bytes:
@@ -301,7 +333,7 @@ def draw_function_1d(f: Function1D, parts: Parts, dpi: int = 100) -> Figure:
             ax2.axhline(float(parts.bound), color="C3", ls=":", label=f"claimed bound eps = {_fmt(parts.bound)}")
         if f.argmax is not None:
             ax2.plot([f.points[f.argmax]], [f.error[f.argmax]], "*", color="C3", ms=12,
-                     label=f"max error {_fmt(f.max_error)} at x = {f.points[f.argmax]:.6g}")
+                     label=f"max error {_approx(parts)}{_fmt(f.max_error)} at x = {f.points[f.argmax]:.6g}")
         ax2.set_xlabel("x")
         ax2.set_ylabel("error")
         ax2.legend(fontsize=8, loc="best")
@@ -310,7 +342,7 @@ def draw_function_1d(f: Function1D, parts: Parts, dpi: int = 100) -> Figure:
         ax.set_xlabel("x")
     desc = (f"certify plot: function 1-D; output {f.output}; interval [{f.lo}, {f.hi}]; points {len(f.points)}; "
             f"breakpoints {nb}: {', '.join(map(str, bps[:50]))}{' ...' if nb > 50 else ''}; "
-            f"max error {_fmt(f.max_error)}; bound {_fmt(parts.bound)}")
+            f"max error {_approx(parts)}{_fmt(f.max_error)}; bound {_fmt(parts.bound)}")
     caption = (f"Output {f.output}: the network (blue, exact polyline with {nb} breakpoints"
                f"{' marked red' if 0 < nb <= MAX_BREAKPOINTS_DRAWN else ''}) "
                + ("and the target (orange) " if f.target is not None else "")
@@ -343,13 +375,13 @@ def draw_grid_2d(g: Grid2D, parts: Parts, dpi: int = 100) -> Figure:
         ax.set_title(label, fontsize=10)
     if g.error is not None and g.argmax is not None:
         x0, x1 = g.points[g.argmax]
-        axes[-1].plot([x0], [x1], "*", color="cyan", ms=12, mec="k", label=f"max error {_fmt(g.max_error)}")
+        axes[-1].plot([x0], [x1], "*", color="cyan", ms=12, mec="k", label=f"max error {_approx(parts)}{_fmt(g.max_error)}")
         axes[-1].legend(fontsize=8, loc="upper right")
     fig.suptitle(f"{parts.name}: output {g.output} on {parts.domain.size} points"
                  + (f", bound eps = {_fmt(parts.bound)}" if parts.bound is not None else ""), fontsize=10)
     shape = f"{len(g.xs)}x{len(g.ys)}" if g.xs is not None else f"{len(g.points)} scattered"
     desc = (f"certify plot: heatmap 2-D; output {g.output}; points {len(g.points)}; table {shape}; "
-            f"max error {_fmt(g.max_error)}; bound {_fmt(parts.bound)}")
+            f"max error {_approx(parts)}{_fmt(g.max_error)}; bound {_fmt(parts.bound)}")
     caption = (f"Output {g.output}: heat map of the network over the {shape} domain"
                + (f" and of the error (max {_fmt(g.max_error)}, star)." if g.error is not None else "."))
     return Figure(f"heatmap_{g.output}" if parts.network.output_dim > 1 else "heatmap", caption, _png(fig, desc, dpi))

@@ -104,6 +104,17 @@ def test_plot_high_dimension_error_histogram(tmp_path):
     assert "error histogram; points 27; max error 3" in png(paths[0])[0].text["Description"]
 
 
+def test_plot_irrational_target_is_approximated(tmp_path):
+    """sin(x) against x on [-1, 1]: the error is irrational; the figures use approximations within 2^-40."""
+    net = Network.from_layers([([[1], [-1]], [0, 0]), ([[1, -1]], None)])
+    cert = certificate(net, Grid(d=1, R=1, p=4), [["sin", ["x", 0]]], construction="sin")
+    (f,) = plot.function_1d(plot.load(cert.data))
+    assert abs(f.max_error - Fraction(1) + Fraction(0.8414709848078965)) < Fraction(1, 2**39)  # 1 - sin(1)
+    assert f.dense_x is not None and abs(f.dense_target[-1] - 0.8414709848078965) < 1e-12
+    (path, _) = plot.plot_certificate(cert.data, tmp_path, prefix="sin")
+    assert "max error ~0.158529" in png(path)[0].text["Description"]
+
+
 def test_plot_malformed_and_without_matplotlib(kink_cert, capsys, monkeypatch):
     assert cli.main(["plot", str(FIX / "bad" / "zero_denominator.json")]) == 2
     assert "MALFORMED" in capsys.readouterr().out
