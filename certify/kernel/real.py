@@ -2,6 +2,7 @@
 possible: rational parts, sqrt of rational squares, sin/cos/exp(0), and sign(e - r) through rational + - * /,
 neg, abs, min, max, clip down to sqrt(q) vs r, by squaring. Else arb balls at 64..4096 bits; open at 4096: exit 2."""
 
+import time
 from dataclasses import replace
 from fractions import Fraction
 from functools import reduce
@@ -10,6 +11,7 @@ from math import isqrt
 import flint
 import numpy as np
 
+from .errors import LimitError
 from .expr import value
 from .numbers import format_rational as fmt
 from .report import Result, claim
@@ -122,6 +124,8 @@ class RealSupError:
         for o, node in enumerate(self.cert.target):
             memo, e = {}, replace(env, where=f"target[{o}]")
             for k in range(env.x.shape[1] if not self.state[0] else 0):  # past an undecided point: a false one?
+                if time.monotonic() > env.deadline:
+                    raise LimitError("target: the time budget of the pointwise claims is spent (limit)")
                 n, p = Fraction(int(values[-1][o][k]), dens[-1]), Point(e, memo, k)
                 signs, bits = decide(lambda: (p.sign(node, n - eps), p.sign(node, n + eps)))
                 at = (int(env.index[k]), o, f"sup_error: at x={env.domain.show_point(int(env.index[k]))} output {o}: ")
