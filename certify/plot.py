@@ -168,7 +168,7 @@ class Function1D:
     knots_x: np.ndarray    # N is exactly the polyline through (knots_x, knots_y) (floats for drawing)
     knots_y: np.ndarray
     breakpoints: list      # interior breakpoints (where N's slope changes), exact; the first MAX_EXACT_BREAKPOINTS
-    n_breakpoints: int     # how many interior breakpoints there are
+    n_breakpoints: int     # how many interior breakpoints there are (a lower bound when not exact_knots)
     points: np.ndarray     # domain points (floats)
     network: np.ndarray
     target: np.ndarray | None
@@ -177,6 +177,7 @@ class Function1D:
     argmax: int | None
     dense_x: np.ndarray | None = None   # the target between domain points (drawn dashed), if it evaluates
     dense_target: np.ndarray | None = None
+    exact_knots: bool = True            # False: too many pieces; knots are SAMPLES exact values, no breakpoints
 
 
 def breakpoints_1d(net: Network, lo, hi, output: int = 0):
@@ -187,6 +188,27 @@ def breakpoints_1d(net: Network, lo, hi, output: int = 0):
     n = len(regions) - 1
     exact = [regions.x(k) for k in range(1, min(n, MAX_EXACT_BREAKPOINTS) + 1)]
     return _to_float(regions.xn, regions.xd), _to_float(regions.yn, regions.yd), exact, n
+
+
+SAMPLES = 2**16
+MAX_SAMPLED_KINKS = 20000
+
+
+def _sampled(net: Network, lo: Fraction, hi: Fraction, output: int, n: int = SAMPLES):
+    """Return (x, N(x) as floats, number of slope changes seen) at n pseudo-random points of [lo, hi] (and its
+    ends), evaluated exactly. Random, not evenly spaced: even spacing aliases periodic functions (a sawtooth
+    sampled at any fixed step looks like a slower sawtooth). A triple of consecutive samples that is not
+    collinear has a breakpoint between its ends."""
+    den = math.lcm(lo.denominator, hi.denominator) * 2**24
+    a, b = int(lo * den), int(hi * den)
+    rng = np.random.default_rng(20240601)
+    inner = rng.integers(0, 2**62, size=n, dtype=np.int64).astype(object) * (b - a) // 2**62 + a
+    xs = np.array(sorted({a, b, *inner}), dtype=object)
+    Z, D = evaluate_chunk(net, xs.reshape(-1, 1), den)
+    y = Z[:, output].astype(object)
+    dx, dy = xs[1:] - xs[:-1], y[1:] - y[:-1]
+    kinks = int(np.count_nonzero(dy[1:] * dx[:-1] - dy[:-1] * dx[1:]))
+    return _to_float(xs, den), _to_float(Z[:, output], D), kinks
 
 
 def _dense_target(ast, lo: Fraction, hi: Fraction, n: int = DENSE):
@@ -210,16 +232,21 @@ def function_1d(parts: Parts, values: Values | None = None) -> list[Function1D]:
     (lo,), (hi,) = dom.bounding_box()
     out = []
     for o in range(net.output_dim):
+        exact = True
         if lo < hi:
-            kx, ky, bps, nb = breakpoints_1d(net, lo, hi, o)
+            sx, sy, kinks = _sampled(net, lo, hi, o)
+            if kinks > MAX_SAMPLED_KINKS:  # about a million pieces would take minutes and show nothing more
+                kx, ky, bps, nb, exact = sx, sy, [], kinks // 2, False
+            else:
+                kx, ky, bps, nb = breakpoints_1d(net, lo, hi, o)
         else:  # a one-point domain
             kx, ky, bps, nb = values.points[:, 0], values.network[:, o], [], 0
         f = Function1D(o, lo, hi, kx, ky, bps, nb, values.points[:, 0], values.network[:, o],
                        None if values.target is None else values.target[:, o],
                        None if values.error is None else values.error[:, o],
                        values.max_error[o] if values.max_error else None,
-                       values.argmax[o] if values.argmax else None)
-        if parts.target is not None and lo < hi:
+                       values.argmax[o] if values.argmax else None, exact_knots=exact)
+        if parts.target is not None and lo < hi and exact:  # (an evenly spaced curve would alias where N does)
             f.dense_x, f.dense_target = _dense_target(parts.target[o], lo, hi)
         out.append(f)
     return out
@@ -312,13 +339,17 @@ def draw_function_1d(f: Function1D, parts: Parts, dpi: int = 100) -> Figure:
     fig.subplots_adjust(left=0.11, right=0.98, top=0.94, bottom=0.08 if has_err else 0.12, hspace=0.08)
     axes = fig.subplots(2, 1, sharex=True, height_ratios=[2, 1]) if has_err else [fig.subplots()]
     ax = axes[0]
-    ax.plot(f.knots_x, f.knots_y, "-", color="C0", lw=1.6, label="network N(x) (exact: polyline through its breakpoints)")
+    ax.plot(f.knots_x, f.knots_y, "-", color="C0", lw=1.6 if f.exact_knots else 0.6,
+            label="network N(x) (exact: polyline through its breakpoints)" if f.exact_knots else
+            f"network N(x) at {len(f.knots_x)} sample points (exact values)")
     if f.dense_x is not None:
         ax.plot(f.dense_x, f.dense_target, "--", color="C1", lw=1, label="target f(x)")
     if f.target is not None:
         ax.plot(f.points, f.target, "o", color="C1", ms=3, label="f at the domain points")
     bps, nb = f.breakpoints, f.n_breakpoints
-    if nb and nb <= MAX_BREAKPOINTS_DRAWN:
+    if not f.exact_knots:
+        ax.plot([], [], " ", label=f"at least {nb} breakpoints (not computed: too many)")
+    elif nb and nb <= MAX_BREAKPOINTS_DRAWN:
         ax.plot(f.knots_x[1:-1], f.knots_y[1:-1], "|", color="C3", ms=12, mew=1.5, label=f"breakpoints of N ({nb})")
     elif nb:
         ax.plot([], [], " ", label=f"{nb} breakpoints (too many to mark)")
@@ -341,10 +372,12 @@ def draw_function_1d(f: Function1D, parts: Parts, dpi: int = 100) -> Figure:
     else:
         ax.set_xlabel("x")
     desc = (f"certify plot: function 1-D; output {f.output}; interval [{f.lo}, {f.hi}]; points {len(f.points)}; "
-            f"breakpoints {nb}: {', '.join(map(str, bps[:50]))}{' ...' if nb > 50 else ''}; "
-            f"max error {_approx(parts)}{_fmt(f.max_error)}; bound {_fmt(parts.bound)}")
-    caption = (f"Output {f.output}: the network (blue, exact polyline with {nb} breakpoints"
-               f"{' marked red' if 0 < nb <= MAX_BREAKPOINTS_DRAWN else ''}) "
+            + (f"breakpoints {nb}: {', '.join(map(str, bps[:50]))}{' ...' if nb > 50 else ''}; " if f.exact_knots else
+               f"breakpoints at least {nb} (sampled at {len(f.knots_x)} points, not computed); ")
+            + f"max error {_approx(parts)}{_fmt(f.max_error)}; bound {_fmt(parts.bound)}")
+    caption = (f"Output {f.output}: the network (blue, "
+               + (f"exact polyline with {nb} breakpoints{' marked red' if 0 < nb <= MAX_BREAKPOINTS_DRAWN else ''}) "
+                  if f.exact_knots else f"exact values at {len(f.knots_x)} sample points; at least {nb} breakpoints) ")
                + ("and the target (orange) " if f.target is not None else "")
                + f"on [{_fmt(f.lo)}, {_fmt(f.hi)}]"
                + (f"; below, the error at each of the {len(f.points)} domain points, max {_fmt(f.max_error)}"

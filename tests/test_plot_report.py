@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from certify import Grid, Network, certificate, cli
+from certify import Grid, Network, Product, certificate, cli
 from certify.target import abs_, coords
 
 pytest.importorskip("matplotlib")
@@ -80,6 +80,18 @@ def test_plot_1d_png_files(kink_cert, tmp_path, capsys):
     img, pixels = png(out / "kink_weights.png")
     assert img.text["Description"].startswith("certify plot: weights; layers 2; max weight 1")
     assert has_colour(pixels, (31, 119, 180)) and has_colour(pixels, (255, 127, 14))  # weights and biases
+
+
+def test_plot_1d_too_many_pieces_is_sampled_not_swept():
+    """The tent map composed 16 times has 2^16 pieces: the figure samples it instead of sweeping them all."""
+    tent = ([[2, -4], [2, -4]], [0, "-1/2"])
+    net = Network.from_layers([([[1], [1]], [0, "-1/2"])] + [tent] * 15 + [([[2, -4]], None)])
+    cert = certificate(net, Product([[0, "1/3", 1]]), construction="tent16")
+    (f,) = plot.function_1d(plot.load(cert.data))
+    assert not f.exact_knots and f.breakpoints == [] and plot.MAX_SAMPLED_KINKS // 2 < f.n_breakpoints < 2**16
+    assert len(f.knots_x) > 60000 and f.knots_y.max() == 1.0
+    img, _ = png(plot.figures(cert.data)[0].png)
+    assert "(sampled at" in img.text["Description"] and "not computed" in img.text["Description"]
 
 
 def test_plot_2d_heat_map(cert_2d, tmp_path):
