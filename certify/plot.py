@@ -2,7 +2,10 @@
 
 * 1-D input: for each output, the network and the target over the domain's interval, the domain
   points, the network's breakpoints (exact, from `certify.regions.regions_1d`), and below it the
-  error |N(x) - f(x)| at every domain point with the claimed bound eps.
+  error |N(x) - f(x)| at every domain point with the claimed bound eps. A network whose slope
+  changes more than MAX_SAMPLED_KINKS times among 2^16 exact pseudo-random samples (a deep
+  sawtooth has millions of pieces) is drawn through those samples and its breakpoints are not
+  swept; the figure says so.
 * 2-D input: heat maps of the network's output and of the error over the domain.
 * more inputs: a histogram of the error over the domain.
 * every network: per-layer histograms of log10 |weight| and log10 |bias| (non-zero ones).
@@ -10,7 +13,9 @@
 The values are computed exactly with the builder-side evaluator (certify.evaluate, certify.target)
 and rounded to floats only for drawing; the data are returned by `function_1d`, `grid_2d` and
 `weight_magnitudes` so they can be tested without pictures. Plots are illustrations: the verdict
-belongs to the kernel (`certify check`). matplotlib is an optional extra: pip install "certify[plot]".
+belongs to the kernel (`certify check`). An irrational target (sin, sqrt, ...) is drawn from rational
+approximations within 2^-40 (certify.rigorous), and its errors are marked "~".
+matplotlib is an optional extra: pip install "certify[plot]".
 Each PNG carries a tEXt `Description` that says what it shows (read it with PIL: Image.open(f).text).
 """
 
