@@ -58,8 +58,9 @@ def _layer(value, w, prev, output, form, limits) -> Layer:
     return Layer(size, np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), tuple(vals), bias)
 
 
-def parse_network(value, where, limits, max_weights) -> Network:
-    """Return the Network of a `network` object; refuse more than `max_weights` weights."""
+def parse_network(value, where, limits, max_weights, max_neurons=None) -> Network:
+    """Return the Network of a `network` object; refuse more than `max_weights` weights or `max_neurons`
+    (default: limits.max_neurons) neurons, before any layer is built."""
     obj(value, where, ("form", "input_dim", "layers"))
     if value["form"] not in ("paper", "output_bias"):
         raise MalformedError(f"{where}.form: expected \"paper\" or \"output_bias\", got {str(value['form'])[:40]!r}")
@@ -69,6 +70,9 @@ def parse_network(value, where, limits, max_weights) -> Network:
     total = sum(len(layer["weights"]) for layer in raw if isinstance(layer["weights"], list))
     if total > max_weights:
         raise LimitError(f"{where}: {total} weights, over the limit of {max_weights}")
+    neurons, max_neurons = sum(abs(L["size"]) for L in raw if type(L["size"]) is int), max_neurons or limits.max_neurons
+    if neurons > max_neurons:
+        raise LimitError(f"{where}: {neurons} neurons, over the limit of {max_neurons}")
     layers = []
     for n, layer in enumerate(raw):
         layers.append(_layer(layer, f"{where}.layers[{n}]", sizes[-1], n == len(raw) - 1, value["form"], limits))
