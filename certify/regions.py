@@ -196,7 +196,11 @@ def poly_coefficients(target) -> list[Fraction]:
         coeffs = [Fraction(c) for c in target]
     else:
         import sympy
-        expr = sympy.sympify(target)
+        if isinstance(target, (int, Fraction)):
+            return [Fraction(target), Fraction(0), Fraction(0)]
+        if not isinstance(target, sympy.Basic):  # never sympify: it would eval a string
+            raise MalformedError(f"polynomial target {str(target)[:40]!r}: give coefficients or a sympy expression")
+        expr = target
         syms = sorted(expr.free_symbols, key=str)
         if len(syms) > 1:
             raise MalformedError(f"polynomial target {target} has more than one variable")

@@ -42,6 +42,7 @@ class Certificate:
     argmax: tuple | None
     layer_bounds: tuple | None
     extra: tuple = ((), None, None)  # region claims, per-layer weight bounds, parametric claim
+    neurons: int = 0  # of the network and of every network nested in an expression
 
 
 def _claims(value, limits) -> Claims:
@@ -74,7 +75,7 @@ def parse_certificate(raw: dict, limits) -> Certificate:
     if raw["network_sha256"] != network_sha256(raw["network"]):
         raise MalformedError(f"network_sha256: does not match the network (computed {network_sha256(raw['network'])}, "
                              f"file has {str(raw['network_sha256'])[:64]!r})")
-    parser = Parser(domain.d, limits, sum(len(layer.weights) for layer in net.layers))
+    parser = Parser(domain.d, limits, sum(len(layer.weights) for layer in net.layers), sum(net.sizes[1:]))
     claims, target = _claims(raw["claims"], limits), raw["target"]
     if target is not None and len(lst(target, "target")) != net.sizes[-1]:
         raise MalformedError(f"target: {len(target)} expressions for {net.sizes[-1]} network outputs")
@@ -87,4 +88,5 @@ def parse_certificate(raw: dict, limits) -> Certificate:
         raise MalformedError("hints.argmax: there is no sup_error claim to attain")
     argmax, bounds = (rationals(hints[k], f"hints.{k}", limits, n) if k in hints else None
                       for k, n in (("argmax", domain.d), ("layer_bounds", len(net.layers))))
-    return Certificate(raw, domain, net, target, claims, steps, argmax, bounds, parse_extra(raw["claims"], net, limits))
+    return Certificate(raw, domain, net, target, claims, steps, argmax, bounds, parse_extra(raw["claims"], net, limits),
+                       parser.neurons)

@@ -26,8 +26,9 @@ _CONDITIONS = ("and", "or", "not", *_CMP)
 class Parser:
     """Parses expressions over a d-dimensional domain, counting nodes and nested network weights.
     ["v", l, i] is accepted once `sizes` (the network's layer sizes) is set, i.e. in step claims."""
-    def __init__(self, d, limits, weights_used):
+    def __init__(self, d, limits, weights_used, neurons_used=0):
         self.d, self.limits, self.nodes, self.weights, self.sizes = d, limits, 0, weights_used, None
+        self.neurons = neurons_used  # of the network and of the networks nested so far (one budget)
 
     def expr(self, v, where, bound=False, conditional=False):
         """Return the node tuple of an expression (or condition); `bound`: ["t"] is bound here."""
@@ -60,8 +61,9 @@ class Parser:
             lo, hi = (("const", rational(a, s, self.limits)) for a, s in zip(args[1:], sub[1:]))
             return ("clip", self.expr(args[0], sub[0], bound), lo, hi)
         if op == "network":
-            net = parse_network(args[0], sub[0], self.limits, self.limits.max_weights - self.weights)
-            self.weights += sum(len(layer.weights) for layer in net.layers)
+            net = parse_network(args[0], sub[0], self.limits, self.limits.max_weights - self.weights,
+                                max(1, self.limits.max_neurons - self.neurons))
+            self.weights, self.neurons = self.weights + sum(len(L.weights) for L in net.layers), self.neurons + sum(net.sizes[1:])
             if net.input_dim != self.d:
                 raise MalformedError(f"{sub[0]}.input_dim: {net.input_dim}, but the domain has d = {self.d}")
             return ("network", net, integer(args[1], sub[1], 0, net.layers[-1].size - 1))
