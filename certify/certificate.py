@@ -51,7 +51,7 @@ def save_text(path, text: str) -> None:
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")  # not *.json: `certify check DIR` skips it
     try:
         with os.fdopen(fd, "w", encoding="ascii") as fh:
             fh.write(text)
