@@ -70,7 +70,14 @@ class ExtraClaims:
     """The region and weight-bound claims of one network, verified as they are added."""
 
     def __init__(self, net: Network):
-        self.net, self.regions, self.weight_bounds = net, [], {}
+        self.net, self.regions, self.weight_bounds, self._pieces = net, [], {}, {}
+
+    def _regions_1d(self, lo, hi, output):
+        """Return regions_1d(net, lo, hi, output), computed once."""
+        key = (Fraction(lo), Fraction(hi), output)
+        if key not in self._pieces:
+            self._pieces[key] = regions_1d(self.net, *key)
+        return self._pieces[key]
 
     def json(self) -> dict:
         """Return the claims to merge into the certificate's `claims`."""
@@ -80,7 +87,7 @@ class ExtraClaims:
     def pieces(self, lo, hi, *, output: int = 0, pieces: int | None = None, slopes_in=None) -> ExtraClaims:
         """Claim the exact number of affine pieces of a one-input network on [lo, hi]; slopes_in: True (the
         exact slope set) or a set that must contain every slope."""
-        r = regions_1d(self.net, lo, hi, output)
+        r = self._regions_1d(lo, hi, output)
         where = f"on [{fmt(Fraction(lo))}, {fmt(Fraction(hi))}]"
         if pieces is not None and pieces != len(r):
             raise ClaimError(f"pieces {where}: claimed {pieces}, the network has {len(r)}")
@@ -124,7 +131,8 @@ class ExtraClaims:
             res = max_over_box(self.net, lo, hi, target, output=output, target_output=target_output, absolute=True)
             value, x = res.value, res.point
         else:
-            s = sup_error_1d(self.net, lo[0], hi[0], target, output=output)
+            s = sup_error_1d(self.net, lo[0], hi[0], target, output=output,
+                             regions=self._regions_1d(lo[0], hi[0], output))
             value, x = s.value, (s.point,)
         bound = value if bound is None else Fraction(bound)
         if value > bound:
@@ -145,6 +153,8 @@ class ExtraClaims:
             raise MalformedError("lipschitz: norm must be linf, l1 or l2 and method regions or product")
         if method == "product":
             value = product_bound(self.net, norm, output)
+        elif self.net.input_dim == 1:
+            value = dual_norm((self._regions_1d(lo[0], hi[0], output).lipschitz(),), norm)
         else:
             value = max(dual_norm(g, norm) for g in gradients(self.net, lo, hi, output))
         least = sqrt_up(value) if norm == "l2" else value

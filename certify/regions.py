@@ -224,18 +224,21 @@ class ContinuousSup:
     pieces: int
 
 
-def sup_error_1d(net: Network, lo, hi, target=None, *, output: int = 0, target_output: int = 0) -> ContinuousSup:
+def sup_error_1d(net: Network, lo, hi, target=None, *, output: int = 0, target_output: int = 0,
+                 regions: Regions1D | None = None) -> ContinuousSup:
     """Return the exact sup over the whole interval [lo, hi] of |N(x)_output - f(x)|.
 
     `target` is None (f = 0), a Network (piecewise linear; output `target_output`), a sympy expression
     in one variable, or coefficients [c0, c1, c2] of a polynomial of degree <= 2. The error is
-    piecewise linear or quadratic, so its extrema lie at breakpoints or at a piece's vertex."""
+    piecewise linear or quadratic, so its extrema lie at breakpoints or at a piece's vertex.
+    `regions`: regions_1d(net, lo, hi, output) if already computed (not used with a Network target)."""
     from .reference import evaluate_point
     if isinstance(target, Network):
         regions = regions_1d(difference_network(net, target, output, target_output), lo, hi)
         coeffs = [Fraction(0)] * 3
     else:
-        regions, coeffs = regions_1d(net, lo, hi, output), poly_coefficients(target if target is not None else [0])
+        regions = regions if regions is not None else regions_1d(net, lo, hi, output)
+        coeffs = poly_coefficients(target if target is not None else [0])
     num, den, xn, xd = _error_candidates(regions, coeffs)
     k = argmax(np.abs(num), den)
     x = Fraction(int(xn[k]), int(xd[k]))

@@ -119,22 +119,28 @@ def _merge(xn, xd, A, B):
     return xn[np.concatenate([keep, [True]])], xd[np.concatenate([keep, [True]])], A[:, keep], B[:, keep]
 
 
-def _combine(Wn, A):
-    """Return Wn @ A for object arrays, skipping zero weights and multiplications by +-1."""
-    out = np.zeros((Wn.shape[0], A.shape[1]), dtype=object)
-    for i, j in zip(*np.nonzero(Wn != 0)):
-        w = Wn[i, j]
-        out[i] += A[j] if w == 1 else -A[j] if w == -1 else w * A[j]
-    return out
+def _layer(W, b, A, B, D):
+    """Return the pre-activations (A', B') of the layer (W, b) over per-row denominators D' from the
+    previous rows (A, B) over D: row j gets the least common denominator of what it reads."""
+    rows = [[(i, W[j, i]) for i in np.flatnonzero(W[j] != 0)] for j in range(W.shape[0])]
+    D2 = [lcm(b[j].denominator, *(w.denominator * D[i] for i, w in row)) for j, row in enumerate(rows)]
+    A2, B2 = np.zeros((len(rows), A.shape[1]), dtype=object), np.zeros((len(rows), A.shape[1]), dtype=object)
+    for j, row in enumerate(rows):
+        for i, w in row:
+            c = w.numerator * (D2[j] // (w.denominator * D[i]))
+            A2[j] += A[i] if c == 1 else -A[i] if c == -1 else c * A[i]
+            B2[j] += B[i] if c == 1 else -B[i] if c == -1 else c * B[i]
+        B2[j] += b[j].numerator * (D2[j] // b[j].denominator)
+    return A2, B2, D2
 
 
-def _common_factor(g, *arrays, chunk=1 << 16) -> int:
-    """Return gcd(g, every entry of the arrays), stopping early once it is 1."""
-    for M in arrays:
-        for start in range(0, M.shape[1], chunk):
+def _common_factor(g, row_a, row_b, chunk=1 << 16) -> int:
+    """Return gcd(g, every entry of the two rows), stopping early once it is 1."""
+    for M in (row_a, row_b):
+        for start in range(0, len(M), chunk):
             if g == 1:
                 return 1
-            g = gcd(g, int(np.gcd.reduce(M[:, start:start + chunk], axis=None)))
+            g = gcd(g, int(np.gcd.reduce(M[start:start + chunk])))
     return g
 
 
@@ -143,10 +149,9 @@ def sweep_1d(layers, lo: Fraction, hi: Fraction, limit=None, where="sweep") -> P
     refuse (LimitError) more than `limit` pieces."""
     xn = np.array([lo.numerator, hi.numerator], dtype=object)
     xd = np.array([lo.denominator, hi.denominator], dtype=object)
-    A, B, den = np.ones((1, 1), dtype=object), np.zeros((1, 1), dtype=object), 1
+    A, B, D = np.ones((1, 1), dtype=object), np.zeros((1, 1), dtype=object), [1]
     for k, (W, b) in enumerate(layers):
-        q, Wn, bn = integer(W, b)
-        A, B, den = _combine(Wn, A), _combine(Wn, B) + bn[:, None] * den, den * q
+        A, B, D = _layer(W, b, A, B, D)
         if k < len(layers) - 1:
             L, R = _values(A, B, xn, xd)
             for i in range(A.shape[0]):
@@ -156,9 +161,11 @@ def sweep_1d(layers, lo: Fraction, hi: Fraction, limit=None, where="sweep") -> P
         xn, xd, A, B = _merge(xn, xd, A, B)
         if limit is not None and A.shape[1] > limit:
             raise LimitError(f"{where}: more than {limit} pieces (limit)")
-        g = _common_factor(den, A, B)
-        A, B, den = (A // g, B // g, den // g) if g > 1 else (A, B, den)
-    return Pieces(xn, xd, A[0], B[0], den)
+        for i in range(len(D)):
+            g = _common_factor(D[i], A[i], B[i])
+            if g > 1:
+                A[i], B[i], D[i] = A[i] // g, B[i] // g, D[i] // g
+    return Pieces(xn, xd, A[0], B[0], D[0])
 
 
 def argmax(n, d) -> int:
@@ -174,26 +181,20 @@ def argmax(n, d) -> int:
 def sup_abs_1d(p: Pieces, poly=()) -> tuple:
     """Return (max |f(x) - poly(x)|, a maximiser) on the pieces' interval; poly = (c0, c1, c2) has degree <= 2.
 
-    On a piece, f - poly is a polynomial of degree <= 2: its extrema are at the endpoints and, for
-    degree 2, at the vertex x = (a/den - c1) / (2 c2) when it lies inside the piece."""
+    On a piece, e = f - poly is a polynomial of degree <= 2: its extrema are at the endpoints and, for
+    c2 != 0, at the vertex v = (a/den - c1) / (2 c2) if it lies inside, where e(v) = e(x_k) + c2 (v - x_k)^2."""
     c = [Fraction(v) for v in poly] + [Fraction(0)] * (3 - len(poly))
     C = lcm(*(v.denominator for v in c))
     c0, c1, c2 = (int(v * C) for v in c)
-    a = np.concatenate([p.a, p.a[-1:]])
-    b = np.concatenate([p.b, p.b[-1:]])
-    n, d = p.xn, p.xd  # e(x_k) = num / (den C d^2)
-    num = np.abs((a * n + b * d) * d * C - p.den * (c0 * d * d + c1 * n * d + c2 * n * n))
-    dens = p.den * C * d * d
-    cands = [(num, dens, n, d)]
-    if c2:  # vertex x_v = (a C - den c1) / (2 den c2), inside the piece
+    a, b, n, d = np.append(p.a, p.a[-1]), np.append(p.b, p.b[-1]), p.xn, p.xd
+    num = (a * n + b * d) * d * C - p.den * (c0 * d * d + c1 * n * d + c2 * n * n)  # e(x_k) = num / (den C d^2)
+    cands = [(np.abs(num), p.den * C * d * d, n, d)]
+    if c2:
         vn, vd = p.a * C - p.den * c1, np.full(len(p), 2 * p.den * c2, dtype=object)
-        vn, vd = np.where(vd < 0, -vn, vn), np.abs(vd)
-        inside = (vn * p.xd[:-1] > p.xn[:-1] * vd) & (vn * p.xd[1:] < p.xn[1:] * vd)
-        k = np.flatnonzero(inside)
-        if len(k):
-            vn, vd, ak, bk = vn[k], vd[k], p.a[k], p.b[k]
-            vnum = np.abs((ak * vn + bk * vd) * vd * C - p.den * (c0 * vd * vd + c1 * vn * vd + c2 * vn * vn))
-            cands.append((vnum, p.den * C * vd * vd, vn, vd))
+        vn, vd = (-vn, -vd) if c2 < 0 else (vn, vd)
+        k = np.flatnonzero((vn * d[:-1] > n[:-1] * vd) & (vn * d[1:] < n[1:] * vd))
+        vn, vd, w = vn[k], vd[k], vn[k] * d[k] - n[k] * vd[k]  # v - x_k = w / (vd d_k)
+        cands.append((np.abs(num[k] * vd * vd + c2 * p.den * w * w), p.den * C * d[k] * d[k] * vd * vd, vn, vd))
     num, dens, xs, xd = (np.concatenate(z) for z in zip(*cands))
     j = argmax(num, dens)
     return Fraction(int(num[j]), int(dens[j])), Fraction(int(xs[j]), int(xd[j]))
