@@ -17,6 +17,7 @@ from .kernel.numbers import format_rational as fmt
 from .kernel.regions import cells_2d
 from .kernel.smt import leaves, make_solver, num
 from .network import Network
+from .reference import evaluate_point
 from .regions import poly_coefficients, regions_1d, sup_error_1d
 from .smt.affine import check_affine
 from .smt.box import max_over_box
@@ -194,3 +195,61 @@ def _target_json(target, t: int):
         coeffs = coeffs[:-1]
     return {"poly": [fmt(c) for c in coeffs]}
 
+
+
+def _target_from_json(value):
+    if value is None:
+        return None, 0
+    if isinstance(value, list):
+        return Network.from_json(value[1]), value[2]
+    return [Fraction(c) for c in value["poly"]], 0
+
+
+def holds(data: dict) -> bool:
+    """Return whether the region and weight-bound claims of a certificate (a dict) are true, decided with
+    the builder's code: an oracle for tests, independent of the kernel in 1-D and for affine claims."""
+    net, claims = Network.from_json(data["network"]), data["claims"]
+    ex = ExtraClaims(net)
+    q = lambda v: Fraction(v)
+    try:
+        for c in claims.get("regions", []):
+            o, kind = c["output"], c["kind"]
+            if kind == "pieces":
+                ex.pieces(q(c["interval"][0]), q(c["interval"][1]), output=o, pieces=c["pieces"],
+                          slopes_in=c.get("slopes_in"))
+            elif kind == "affine":
+                ex.affine(c["polytope"]["A"], c["polytope"]["b"], c["c"], c["e"], output=o)
+            elif kind == "lipschitz":
+                lo, hi = zip(*c["box"])
+                ex.lipschitz(lo, hi, norm=c["norm"], method=c["method"], bound=c["bound"], output=o)
+            else:
+                (lo, hi), (target, t) = zip(*c["box"]), _target_from_json(c["target"])
+                ex.sup_error(lo, hi, target, output=o, target_output=t, bound=c.get("attained", c["bound"]))
+                if "attained" in c:
+                    x, value = [q(v) for v in c["hints"]["argmax"]], q(c["attained"])
+                    if value > q(c["bound"]) or any(not q(a) <= v <= q(b) for v, (a, b) in zip(x, c["box"])):
+                        return False
+                    f = evaluate_point(target, x)[t] if isinstance(target, Network) else \
+                        sum((ci * x[0] ** k for k, ci in enumerate(target or [])), Fraction(0))
+                    if abs(evaluate_point(net, x)[o] - f) != value:
+                        return False
+        wb = claims.get("weight_bounds", {})
+        if "layers" in wb:
+            ex.layer_bounds(wb["layers"])
+        if "parametric" in wb:
+            return _parametric_holds(wb["parametric"], net, data["provenance"]["parameters"])
+    except ClaimError:
+        return False
+    return True
+
+
+def _parametric_holds(claim: dict, net: Network, provenance: dict) -> bool:
+    from .kernel import Limits
+    from .kernel import parametric as kp
+    c = kp.parse_parametric(claim, Limits())
+    actual = {"depth": net.depth, "width": net.width, "max_weight": net.max_weight}
+    if kp.in_range(c["params"], c["at"]) or any(n in provenance and provenance[n] != fmt(v) for n, v in c["at"].items()):
+        return False
+    if any(kp.evaluate(e, c["at"]) != actual[k] for k, e in c["formulas"].items()):
+        return False
+    return all(kp.prove(c["params"], c["formulas"][k], rel, b) is None for k, rel, b in c["bounds"])

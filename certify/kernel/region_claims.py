@@ -283,7 +283,7 @@ def _lipschitz(r, layers, ctx):
         ctx.solver(r.where, "Z3 region split of the box")
         xs, solver = _box_solver(lo, hi)
         grads = {tuple(G[0]) for G, _ in _counted(leaves(layers, solver, xs, (lo, hi)), r.where)}
-    worst = max(grads, key=lambda g: _norm(g, f["norm"]))
+    worst = max(sorted(grads), key=lambda g: _norm(g, f["norm"]))
     ok = _norm(worst, f["norm"]) <= limit
     return claim(r.where, ok, f"{where}: the steepest region has gradient {_show(worst)}, dual norm"
                  f"{' squared' * sq} {format_rational(_norm(worst, f['norm']))} {'<=' if ok else '>'} {shown}")

@@ -38,8 +38,9 @@ def difference(f, g) -> list:
         if k == last:
             out.append((np.hstack([W1, -W2]), b1 - b2))
             continue
-        W = np.vstack([W1, W2])
-        if k:  # block diagonal: each half reads its own previous layer
+        if k == 0:  # both halves read the input
+            W = np.vstack([W1, W2])
+        else:  # block diagonal: each half reads its own previous layer
             W = np.full((W1.shape[0] + W2.shape[0], W1.shape[1] + W2.shape[1]), Fraction(0), dtype=object)
             W[:W1.shape[0], :W1.shape[1]], W[W1.shape[0]:, W1.shape[1]:] = W1, W2
         out.append((W, np.concatenate([b1, b2])))
