@@ -47,19 +47,28 @@ def best_of(fn, repeat=3):
     return min(times), out
 
 
+def best_of_both(fn_a, fn_b, repeat=3):
+    """Return (best time of fn_a, best time of fn_b, fn_b's result), runs alternated (fair under load)."""
+    ta, tb = [], []
+    for _ in range(repeat):
+        ta.append(best_of(fn_a, 1)[0])
+        t, out = best_of(fn_b, 1)
+        tb.append(t)
+    return min(ta), min(tb), out
+
+
 def compare(name, net, grid, naive_points=200):
     integer_layers(net)
     nums, den = grid.chunk(0, grid.size)
     X = nums.astype(np.float64) / den
-    t_float, _ = best_of(lambda: float_eval(net, X))
-    t_exact, ev = best_of(lambda: evaluate(net, grid))
+    t_float, t_exact, ev = best_of_both(lambda: float_eval(net, X), lambda: evaluate(net, grid))
     pts = [grid.point(i) for i in range(0, grid.size, max(1, grid.size // naive_points))][:naive_points]
     t = time.perf_counter()
     ref = [evaluate_point(net, x) for x in pts]
     t_naive = (time.perf_counter() - t) / len(pts) * grid.size
     idx = [i for i in range(0, grid.size, max(1, grid.size // naive_points))][:naive_points]
     assert all(ev[i] == r for i, r in zip(idx, ref)), "fast path disagrees with the reference"
-    print(f"{name:42s} points={grid.size:>7d} path={ev.path:8s} float64={t_float:8.3f}s exact={t_exact:8.3f}s "
+    print(f"{name:42s} points={grid.size:>7d} path={ev.path:12s} float64={t_float:8.3f}s exact={t_exact:8.3f}s "
           f"exact/float64={t_exact / t_float:6.2f}x  naive-Fraction/exact={t_naive / t_exact:10.0f}x")
 
 
@@ -72,6 +81,8 @@ def main():
     compare("widths [2,256,256,256,1], weights in [-8,8]", net, grid)
     net = random_net([2, 64, 64, 64, 1], lambda r: Fraction(r.randint(-50, 50), r.randint(1, 50)), rng)
     compare("widths [2,64,64,64,1], random rationals", net, Grid(2, 1, 40 if quick else 100))
+    net = random_net([2] + [32] * 6 + [1], lambda r: Fraction(r.randint(-50, 50), r.randint(1, 50)), rng)
+    compare("widths [2,32x6,1], random rationals (deeper)", net, Grid(2, 1, 40 if quick else 100))
 
 
 if __name__ == "__main__":

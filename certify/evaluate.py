@@ -5,7 +5,9 @@ weights Wn/q and biases bn/q maps (V, D) to (Wn V + bn D, q D). Exact interval p
 the domain's bounding box proves a bound M on every partial sum of every neuron; then
 - M < 2^53: float64 BLAS products are exact whatever the summation order ("float64");
 - M < 2^63: int64 products are exact ("int64");
-- otherwise python-flint's fmpz_mat multiplies big integers ("bigint").
+- otherwise the whole network runs on the multimodular path ("multimodular", see
+  multimodular.py): float64 ReLU signs with a proven error bound, values modulo primes, CRT.
+  (`_apply` keeps python-flint fmpz_mat products, "bigint", for plans that ask for them.)
 """
 
 from __future__ import annotations
@@ -96,7 +98,9 @@ def plan_for_box(net: Network, lo, hi, den: int) -> Plan:
             nhi.append(max(s_hi, 0) if L.relu else s_hi)
         ilo, ihi, D = nlo, nhi, D * L.q
         bounds.append(worst)
-        paths.append("float64" if worst < FLOAT_EXACT else "int64" if worst <= INT64_EXACT else "bigint")
+        paths.append("float64" if worst < FLOAT_EXACT else "int64" if worst <= INT64_EXACT else "multimodular")
+    if "multimodular" in paths:  # it runs the whole network: it decides every ReLU itself
+        paths = ["multimodular"] * len(paths)
     return Plan(tuple(paths), tuple(bounds))
 
 
@@ -134,6 +138,9 @@ def _as_int(V: np.ndarray) -> np.ndarray:
 
 def forward(net: Network, nums: np.ndarray, den: int, plan: Plan, all_layers: bool = False):
     """Return [(Z_l, D_l)] integer values for every layer (or just the output) on points nums/den."""
+    if "multimodular" in plan.paths:
+        from .multimodular import forward as multimodular_forward
+        return multimodular_forward(net, nums, den, all_layers)
     V, D = nums, den
     layers = []
     for L, path in zip(integer_layers(net), plan.paths):
@@ -183,7 +190,7 @@ class Evaluation:
     @property
     def path(self) -> str:
         """Return the slowest arithmetic path used by any layer."""
-        order = ["float64", "int64", "bigint"]
+        order = ["float64", "int64", "multimodular", "bigint"]
         return max(self.paths, key=order.index)
 
 
