@@ -191,20 +191,35 @@ def _subst(ast, x_map, v_map):
     return [ast[0], *(_subst(a, x_map, v_map) for a in ast[1:])]
 
 
-def compose_exact(outer: Block, inner: Block, inner_exprs, *, keep_outer_claims=True) -> Block:
+CLAIM_NODES = 60000  # expression nodes the outer steps of compose_exact may spend (the kernel allows 10^5 in all)
+
+
+def nodes(ast) -> int:
+    """Return the number of nodes of an expression."""
+    return 1 + sum(nodes(a) for a in ast[1:]) if isinstance(ast, list) and ast else 1
+
+
+def compose_exact(outer: Block, inner: Block, inner_exprs, *, keep_outer_claims=True, budget=CLAIM_NODES) -> Block:
     """Return outer(inner(x)) whose outer steps claim their original statements with ["x", j] replaced by
-    inner_exprs[j] (an expression in x equal to inner output j at every domain point); with
-    keep_outer_claims=False the outer steps claim nothing (large interpolants: the sup_error covers them)."""
+    inner_exprs[j] (an expression in x equal to inner output j at every domain point). Claims are kept in
+    order while their expressions total at most `budget` nodes; a step that loses some says how many in
+    its params ("claims_omitted"). keep_outer_claims=False keeps none (the sup_error covers the output)."""
     block = compose(outer, inner)
     k_inner, n_inner = inner.depth, len(inner.steps)
-    steps = list(block.steps)
+    steps, spent = list(block.steps), 0
     for sid, s in enumerate(outer.steps):
-        values = ()
-        if keep_outer_claims:
-            values = tuple((tuple((l + k_inner - 1, i, c) for l, i, c in terms),
-                            _subst(expr, lambda j: inner_exprs[j], lambda l, i: ["v", l + k_inner - 1, i]))
-                           for terms, expr in s.values)
-        steps[n_inner + sid] = replace(steps[n_inner + sid], values=values)
+        values, omitted = [], 0
+        for terms, expr in (s.values if keep_outer_claims else ()):
+            expr = _subst(expr, lambda j: inner_exprs[j], lambda l, i: ["v", l + k_inner - 1, i])
+            if spent + nodes(expr) > budget:
+                omitted += 1
+                continue
+            spent += nodes(expr)
+            values.append((tuple((l + k_inner - 1, i, c) for l, i, c in terms), expr))
+        params = dict(steps[n_inner + sid].params)
+        if omitted or not keep_outer_claims:
+            params["claims_omitted"] = omitted if keep_outer_claims else len(s.values)
+        steps[n_inner + sid] = replace(steps[n_inner + sid], values=tuple(values), params=params)
     return drop_empty_steps(Block(block.network, tuple(steps), block.input_names, block.output_names))
 
 
