@@ -19,7 +19,6 @@ and a layer maps (V, D) to Wn V + bn D (then ReLU). When a proven bound on |Z| i
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 
 import flint
 import numpy as np
@@ -139,28 +138,25 @@ class _CRT:
 # ---- per-network data (cached) and per-chunk bounds -----------------------------------------
 
 def _network_data(net: Network) -> dict:
-    """Return the dense exact and float64 weights of every layer (cached on the network)."""
+    """Return every layer's non-zero weights, exact (as in integer_layers) and in float64 (cached)."""
     cached = net.__dict__.get("_multimodular")
     if cached is not None:
         return cached
-    data = {"int": [], "float": [], "augmented": [], "floatable": True, "residues": {}}
+    data = {"layers": [], "floatable": True, "residues": (None, None)}
     for L, layer in zip(integer_layers(net), net.sparse_layers):
-        W = np.zeros((L.in_size, L.size), dtype=object)
+        rows = np.array([i for i, r in enumerate(L.rows) for _ in r], dtype=np.int64)
+        cols = np.array([j for r in L.rows for j, _ in r], dtype=np.int64)
+        vals = np.array([w for r in L.rows for _, w in r], dtype=object)
+        wf = np.array([float(w) for r in layer.rows for _, w in r])  # correctly rounded, same order
+        bf = np.array([float(b) for b in layer.bias or (0,) * layer.size])
         Wf = np.zeros((L.in_size, L.size))
-        for i, row in enumerate(L.rows):
-            for j, w in row:
-                W[j, i] = w
-        for i, row in enumerate(layer.rows):
-            for j, w in row:
-                Wf[j, i] = float(w)  # correctly rounded
-        bias = layer.bias or (Fraction(0),) * layer.size
-        data["int"].append((W, np.array(L.bias, dtype=object), L.q))
-        bf = np.array([float(b) for b in bias])
-        data["float"].append((Wf, bf))
-        data["augmented"].append(_augment(Wf, bf, 1.0))
-        # the relative rounding bound |fl(w) - w| <= u|w| needs |w| in the normal range
-        data["floatable"] &= all(2.0**-1000 <= abs(v) <= 2.0**1000
-                                 for v in (*(w for r in layer.rows for _, w in r), *bias) if v)
+        Wf[cols, rows] = wf
+        data["layers"].append({"rows": rows, "cols": cols, "vals": vals, "bias": np.array(L.bias, dtype=object),
+                               "q": L.q, "in": L.in_size, "size": L.size, "float": (Wf, bf),
+                               "augmented": _augment(Wf, bf, 1.0)})
+        # |fl(w) - w| <= u|w| needs w in the normal range: |fl(w)| in [2^-999, 2^999] (0 if w underflows)
+        nonzero = np.abs(np.concatenate([wf, [float(b) for b in layer.bias or () if b]]))
+        data["floatable"] &= bool(np.all((nonzero >= 2.0**-999) & (nonzero <= 2.0**999)))
     net.__dict__["_multimodular"] = data
     return data
 
@@ -172,45 +168,55 @@ def _augment(W: np.ndarray, b: np.ndarray, q) -> np.ndarray:
     return A
 
 
-def _residue_matrix(data: dict, l: int, p: int) -> np.ndarray:
-    """Return [[Wn, 0], [bn, q]] mod p for layer l, exactly balanced (cached).
+def _residue_matrices(data: dict, primes: tuple[int, ...]) -> list[np.ndarray]:
+    """Return per layer the k stacked [[Wn, 0], [bn, q]] mod p, exactly balanced (cached for one tuple).
 
     The last column of the values holds D mod p, so the bias term is bn D and the next column D q.
     """
-    key = (l, p)
-    if key not in data["residues"]:
-        m = _augment(*data["int"][l]) % p
-        data["residues"][key] = (m - p * (m > p // 2)).astype(np.float64)
-    return data["residues"][key]
+    if data["residues"][0] != primes:
+        mats = []
+        for L in data["layers"]:
+            M = np.zeros((len(primes), L["in"] + 1, L["size"] + 1))
+            for m, p in zip(M, primes):
+                m[L["cols"], L["rows"]] = [_balanced_int(int(v), p) for v in L["vals"]]
+                m[-1, :-1] = [_balanced_int(int(v), p) for v in L["bias"]]
+                m[-1, -1] = _balanced_int(L["q"], p)
+            mats.append(M)
+        data["residues"] = (primes, mats)
+    return data["residues"][1]
 
 
-def _up(x: Fraction) -> float:
-    """Return a float >= x >= 0."""
-    f = float(x)
-    return f if Fraction(f) >= x else math.nextafter(f, math.inf)
+def _up(a: int, b: int) -> float:
+    """Return a float >= a/b >= 0 (the next float above the correctly rounded quotient)."""
+    try:
+        return math.nextafter(a / b, math.inf)
+    except OverflowError:
+        return math.inf
 
 
 def _bounds(data: dict, ilo: np.ndarray, ihi: np.ndarray, den: int):
     """Return (max partial-sum bound over all layers, per-layer float error bounds E or None).
 
     Exact interval propagation from the box [ilo, ihi]/den gives, per neuron, the bound on every
-    partial sum of |Z| and the largest |value| H after the ReLU. Then `_error_bounds` turns them
-    into the float-pass error bounds (None if the float pass is not usable: every sign is then
-    decided by CRT).
+    partial sum of |Z| (as plan_for_box) and the largest |value| H after the ReLU. `_error_bounds`
+    turns them into the float-pass error bounds (None if the float pass is not usable: every
+    sign is then decided by CRT).
     """
     lo, hi, D = ilo.astype(object), ihi.astype(object), den
-    H = [np.maximum(abs(lo), abs(hi)) / Fraction(den)]  # object arrays of Fractions
+    H = [[_up(int(v), D) for v in np.maximum(abs(lo), abs(hi))]]
     worst = 0
-    n_layers = len(data["int"])
-    for l, (W, b, q) in enumerate(data["int"]):
-        Wp, Wm = np.maximum(W, 0), np.minimum(W, 0)
-        s_lo, s_hi = lo @ Wp + hi @ Wm + b * D, hi @ Wp + lo @ Wm + b * D
-        worst = max(worst, max(np.maximum(abs(lo), abs(hi)) @ abs(W) + abs(b * D)))
-        D *= q
-        if l < n_layers - 1:
-            lo, hi = np.maximum(s_lo, 0), np.maximum(s_hi, 0)
-            H.append(hi / Fraction(D))
-    return int(worst), _error_bounds(data, H)
+    for l, L in enumerate(data["layers"]):
+        rows, cols, vals = L["rows"], L["cols"], L["vals"]
+        a, c = vals * lo[cols], vals * hi[cols]
+        s_lo, s_hi, mag = L["bias"] * D, L["bias"] * D, abs(L["bias"] * D)
+        np.add.at(s_lo, rows, np.minimum(a, c))
+        np.add.at(s_hi, rows, np.maximum(a, c))
+        np.add.at(mag, rows, np.maximum(abs(a), abs(c)))
+        worst = max(worst, *mag)
+        D *= L["q"]
+        lo, hi = np.maximum(s_lo, 0), np.maximum(s_hi, 0)
+        H.append([_up(int(v), D) for v in hi])
+    return int(worst), _error_bounds(data, H[:-1])
 
 
 def _error_bounds(data: dict, H: list) -> list | None:
@@ -234,8 +240,8 @@ def _error_bounds(data: dict, H: list) -> list | None:
         return None
     e = None
     out = []
-    for (Wf, bf), Hl in zip(data["float"], H):
-        Hf = np.array([_up(h) for h in Hl])
+    for L, Hl in zip(data["layers"], H):
+        (Wf, bf), Hf = L["float"], np.array(Hl)
         if e is None:
             e = Hf * U + TINY
         n = Wf.shape[0]
@@ -267,12 +273,12 @@ def forward(net: Network, nums: np.ndarray, den: int, all_layers: bool = False):
     the augmented weight matrices then add the bias term and carry D to the next layer.
     """
     data = _network_data(net)
-    n_layers, sizes = len(data["int"]), [W.shape[1] for W, _, _ in data["int"]]
+    n_layers, sizes = len(data["layers"]), [L["size"] for L in data["layers"]]
     bound, E = _bounds(data, nums.min(axis=0), nums.max(axis=0), den)
-    primes = choose_primes(max(W.shape[0] for W, _, _ in data["int"]) + 1, bound)
+    primes = choose_primes(max(L["in"] for L in data["layers"]) + 1, bound)
     crt, k, n = _CRT(primes), len(primes), nums.shape[0]
     P = np.array(primes, dtype=np.float64).reshape(k, 1, 1)
-    Wm = [np.stack([_residue_matrix(data, l, p) for p in primes]) for l in range(n_layers)]
+    Wm = _residue_matrices(data, primes)
     block = max(8, min(4096, BLOCK_VALUES // (k * (max(nums.shape[1], *sizes) + 1))))
     if E is not None:
         X = np.ones((n, nums.shape[1] + 1))
@@ -301,7 +307,7 @@ def forward(net: Network, nums: np.ndarray, den: int, all_layers: bool = False):
                 pos, undecided = np.ones((c, sizes[l] + 1)), np.ones((c, sizes[l] + 1), dtype=bool)
                 undecided[:, -1] = False
             else:
-                z = h @ data["augmented"][l]
+                z = h @ data["layers"][l]["augmented"]
                 pos = np.greater(z, E[l], out=np.empty_like(z), casting="unsafe")
                 undecided = np.abs(z) <= E[l]
                 h = np.maximum(z, 0, out=z)
@@ -312,7 +318,7 @@ def forward(net: Network, nums: np.ndarray, den: int, all_layers: bool = False):
             if all_layers:
                 hidden[l].append(crt.integers(V[:, :, :-1]))
     Ds = [den]
-    for _, _, q in data["int"]:
-        Ds.append(Ds[-1] * q)
+    for L in data["layers"]:
+        Ds.append(Ds[-1] * L["q"])
     layers = [(np.concatenate(Z), D) for Z, D in zip(hidden, Ds[1:])] if all_layers else []
     return layers + [(crt.integers(out), Ds[-1])]
