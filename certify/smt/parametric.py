@@ -33,7 +33,10 @@ class Parameter:
 def to_expr(e) -> object:
     """Return the certificate expression of a sympy expression (polynomials, max/min, floor/ceiling,
     division by non-zero constants)."""
-    e = sympy.sympify(e)
+    if isinstance(e, (int, Fraction)):
+        e = sympy.Rational(e.numerator, e.denominator)
+    if not isinstance(e, sympy.Basic):  # never sympify: it would eval a string
+        raise MalformedError(f"parametric formula {str(e)[:40]!r}: give a sympy expression or a number")
     if e.is_Rational:
         return format_rational(Fraction(int(e.p), int(e.q)))
     if e.is_Symbol:
