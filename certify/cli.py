@@ -84,10 +84,11 @@ def cmd_check(args) -> int:
     if not files:
         print("certify: no certificate files found", file=sys.stderr)
         return 2
+    run = _runner(args)
     for path in files:
         start = time.perf_counter()
         try:
-            report = check(path, limits=_limits(args))
+            report = check(path, limits=_limits(args), run=run)
         except Exception as e:  # a bug in the kernel, never a verdict
             print(f"internal error: {path}: {type(e).__name__}: {e}", file=sys.stderr)
             if args.debug:
@@ -111,11 +112,24 @@ def cmd_check(args) -> int:
             if code == 0:
                 print(f"  {len(report.results)} checks on {report.info.get('points')} points "
                       f"(layer paths: {', '.join(report.info.get('layer_paths', []))})", file=sys.stderr)
+    run.close()
     if args.json:
         print(json.dumps({"exit_code": worst, "files": reports}, indent=1, default=str))
     if args.junit:
         _junit(reports).write(args.junit, encoding="utf-8", xml_declaration=True)
     return worst
+
+
+def _runner(args):
+    """Return the runner of the domain's shards: --jobs processes (certify/parallel.py) or a Dask cluster
+    (--scheduler, --dask-local; certify/distributed.py). Both only carry bytes and index ranges: the kernel
+    checks each shard and that the shards cover the domain once. Loaded by name, like certify/tools.py."""
+    parallel = importlib.import_module("certify.parallel")
+    progress = parallel.show_progress(args.quiet or args.json)
+    if args.scheduler or args.dask_local:
+        return importlib.import_module("certify.distributed").Dask(args.scheduler, args.dask_local, _limits(args),
+                                                                   progress)
+    return parallel.Processes(args.jobs, _limits(args), progress)
 
 
 def _junit(records) -> ET.ElementTree:
@@ -228,7 +242,7 @@ def cmd_stats(args) -> int:
         f"largest numerator: {max((abs(v.numerator).bit_length() for v in values), default=0)} bits",
         f"largest denominator: {max((v.denominator.bit_length() for v in values), default=0)} bits",
         f"steps: {len(cert.steps)}, value claims: {sum(len(st.values) for st in cert.steps)}",
-        f"evaluation path per layer: {', '.join('float64' if p else 'bigint' for p in plan.floats)}"]))
+        f"evaluation path per layer: {', '.join(plan.paths)}"]))
     return 0
 
 
@@ -325,6 +339,11 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--json", action="store_true", help="print a machine-readable report on stdout")
             p.add_argument("-q", "--quiet", action="store_true", help="print only failures")
             p.add_argument("--junit", metavar="XML", help="also write a JUnit XML report (one test case per claim)")
+            p.add_argument("-j", "--jobs", type=int, metavar="N", help="processes (default: every core; small "
+                           "checks stay in one process)")
+            p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="check on this Dask cluster "
+                           "(docs/distributed.md)")
+            p.add_argument("--dask-local", type=int, metavar="N", help="check on a Dask LocalCluster of N workers")
         elif name != "trust":
             p.add_argument("file", metavar="FILE")
         p.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")

@@ -36,8 +36,10 @@ def _no_float(text):
     raise MalformedError(f"JSON number {text[:40]} is rejected: floats are not allowed (write \"n/d\")")
 
 
-def _read(source, limits) -> bytes:
-    """Return the bytes of a certificate given as a path or as a dict (re-serialised)."""
+def read(source, limits) -> bytes:
+    """Return the bytes of a certificate given as bytes, a path or a dict (re-serialised)."""
+    if isinstance(source, bytes):
+        return source
     if isinstance(source, dict):
         try:
             return canonical_json(source).encode("ascii")
@@ -54,8 +56,8 @@ def _read(source, limits) -> bytes:
 
 
 def load(source, limits) -> dict:
-    """Return the certificate object from a path or a dict, enforcing the lexical rules and limits."""
-    data = _read(source, limits)
+    """Return the certificate object from bytes, a path or a dict, enforcing the lexical rules and limits."""
+    data = read(source, limits)
     if len(data) > limits.max_file_size:
         raise LimitError(f"input is over the {limits.max_file_size}-byte limit")
     depth = nesting_depth(data)

@@ -82,18 +82,22 @@ def parse_network(value, where, limits, max_weights, max_neurons=None) -> Networ
 
 @dataclass(frozen=True, eq=False)
 class Plan:
-    """A network ready to evaluate: per layer the numerator matrix, bias column, path; dens D_0..D_k."""
-    mats: tuple
-    biases: tuple
+    """A network ready to evaluate: per layer (dense matrix or None, row groups, bias column) and path
+    ("float64", "int64" or "bigint"); the denominators D_0..D_k; points per chunk."""
+    layers: tuple
+    paths: tuple
     floats: tuple
     dens: tuple
+    chunk: int
 
 
-def prepare(net: Network, box: list, den: int) -> Plan:
-    """Return the evaluation plan. A layer runs in float64 only if exact interval bounds prove that
-    every input, weight and partial sum is below 2^53 in magnitude (then float64 is exact);
-    otherwise it runs on Python ints. `box[j]` bounds |numerator| of input j (denominator `den`)."""
-    mats, biases, floats, dens, bound = [], [], [], [den], list(box)
+def prepare(net: Network, box: list, den: int, gather: int = 1 << 22) -> Plan:
+    """Return the evaluation plan. Exact interval bounds prove a bound M on every input, weight and
+    partial sum of a layer: M < 2^53 runs it in float64 (exact in any summation order), M < 2^63 in
+    int64, else on Python ints. A float64 layer with >= 1/16 non-zeros is a dense matrix; other layers
+    group their rows by number of non-zeros c and sum c gathered products per row, holding <= `gather`
+    products per chunk of points. `box[j]` bounds |numerator| of input j (denominator `den`)."""
+    layers, paths, dens, bound, chunk = [], [], [den], list(box), 1 << 16
     for layer in net.layers:
         q = lcm(*(v.denominator for v in layer.weights + (layer.bias or ())))
         wn = [v.numerator * (q // v.denominator) for v in layer.weights]
@@ -101,23 +105,37 @@ def prepare(net: Network, box: list, den: int) -> Plan:
         new = [abs(b) for b in bn]  # |bn_i + sum_j Wn_ij v_j| and all its partial sums are <= new[i]
         for i, j, w in zip(layer.rows.tolist(), layer.cols.tolist(), wn):
             new[i] += abs(w) * bound[j]
-        fast = max(bound + new + [abs(w) for w in wn]) < EXACT
-        dtype = np.float64 if fast else object
-        mat = np.zeros((layer.size, len(bound)), dtype=dtype)
-        mat[layer.rows, layer.cols] = np.array(wn, dtype=dtype)
-        mats.append(mat), biases.append(np.array(bn, dtype=dtype).reshape(-1, 1)), floats.append(fast)
+        top = max(bound + new + [abs(w) for w in wn])
+        paths.append("float64" if top < EXACT else "int64" if top < EXACT << 10 else "bigint")
+        w, mat, groups = np.array(wn, dtype={"float64": np.float64, "int64": np.int64}.get(paths[-1], object)), None, []
+        if w.dtype == np.float64 and layer.size * len(bound) <= 16 * len(wn):
+            mat = np.zeros((layer.size, len(bound)))
+            mat[layer.rows, layer.cols] = w
+        else:  # the triplets of row i are first[i] .. first[i] + count[i] - 1
+            count = np.bincount(layer.rows, minlength=layer.size)
+            first, chunk = np.cumsum(count) - count, min(chunk, max(1, gather // max(1, len(wn))))
+            for c in np.unique(count[count > 0]).tolist():
+                sel = np.flatnonzero(count == c)
+                at = (first[sel][:, None] + np.arange(c)).ravel()
+                groups.append((sel, layer.cols[at], w[at][:, None], c))
+        layers.append((mat, groups, np.array(bn, dtype=w.dtype)[:, None]))
         dens.append(dens[-1] * q)
         bound = new
-    return Plan(tuple(mats), tuple(biases), tuple(floats), tuple(dens))
+    return Plan(tuple(layers), tuple(paths), tuple(p == "float64" for p in paths), tuple(dens), chunk)
 
 
 def forward(plan: Plan, x: np.ndarray) -> list:
-    """Return the numerators of every layer [x, h_1, ..., y] on a (d, m) chunk (denominators plan.dens)."""
-    values, last = [x], len(plan.mats) - 1
-    for l, (mat, bias, fast) in enumerate(zip(plan.mats, plan.biases, plan.floats)):
-        if fast:
-            z = (mat @ values[-1].astype(np.float64) + bias).astype(np.int64)
-        else:
-            z = mat @ values[-1].astype(object) + bias
-        values.append(np.maximum(z, 0) if l < last else z)
+    """Return the numerators of every layer [x, h_1, ..., y] on a (d, m) chunk (denominators plan.dens);
+    float64 layers hold them in float64 arrays."""
+    values = [x]
+    for l, (mat, groups, bias) in enumerate(plan.layers):
+        v = values[-1]
+        v = (v.astype(np.int64) if v.dtype == np.float64 != bias.dtype else v).astype(bias.dtype, copy=False)
+        z = mat @ v if mat is not None else np.zeros((len(bias), v.shape[1]), dtype=bias.dtype)
+        for sel, cols, w, c in groups:
+            g = np.take(v, cols, axis=0)
+            g *= w
+            z[sel] += g.reshape(len(sel), c, -1).sum(axis=1)
+        z += bias
+        values.append(np.maximum(z, 0, out=z) if l < len(plan.layers) - 1 else z)
     return values

@@ -7,8 +7,9 @@ import numpy as np
 
 
 def obj(a) -> np.ndarray:
-    """Return `a` as an object array of Python ints (no fixed-width overflow possible)."""
-    return np.asarray(a).astype(object)
+    """Return `a` (integers, possibly held in float64) as an object array of Python ints."""
+    a = np.asarray(a)
+    return (a.astype(np.int64) if a.dtype == np.float64 else a).astype(object)
 
 
 def select(mask, a, b):

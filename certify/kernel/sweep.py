@@ -2,6 +2,7 @@
 
 import json
 from dataclasses import replace
+from functools import lru_cache
 from fractions import Fraction
 
 import numpy as np
@@ -36,7 +37,7 @@ class SupError:
     """sup_error: |N(x)_o - target_o(x)| <= bound at every point; the exact maximum; the argmax hint."""
 
     def __init__(self, cert):
-        self.cert, self.fail, self.best, self.hint = cert, None, None, None
+        self.cert, self.state = cert, [None, None, None]  # (index, o, failure), (-max, index, o), (hint error,)
         nums = [q * cert.domain.den for q in cert.argmax or ()]
         self.hint_x = np.array([int(v) for v in nums], dtype=object)[:, None] \
             if nums and all(v.denominator == 1 for v in nums) else None
@@ -49,31 +50,32 @@ class SupError:
         en = np.stack([c[0] for c in cols], axis=1).ravel()  # point-major: index p * outputs + o
         ed = np.stack([np.broadcast_to(rat.obj(c[1]), (m,)) for c in cols], axis=1).ravel()
         bad = np.flatnonzero((en * bound.denominator > bound.numerator * ed).astype(bool))
-        if self.fail is None and len(bad):
+        if self.state[0] is None and len(bad):
             p, o = divmod(int(bad[0]), len(cols))
-            self.fail = (f"sup_error: at x={env.domain.show_point(int(env.index[p]))} output {o}: |N(x) - f(x)| = "
-                         f"{_q(en, ed, bad[0])} > bound {fmt(bound)} (N(x)={_q(int(values[-1][o][p]), dens[-1])}, "
-                         f"f(x)={_q(cols[o][2], cols[o][3], p)})")
+            self.state[0] = (int(env.index[p]), o, f"sup_error: at x={env.domain.show_point(int(env.index[p]))} "
+                             f"output {o}: |N(x) - f(x)| = {_q(en, ed, bad[0])} > bound {fmt(bound)} (N(x)="
+                             f"{_q(int(values[-1][o][p]), dens[-1])}, f(x)={_q(cols[o][2], cols[o][3], p)})")
         j = argmax_rational(en, ed)
-        if self.best is None or Fraction(int(en[j]), int(ed[j])) > self.best[0]:
-            self.best = (Fraction(int(en[j]), int(ed[j])), int(env.index[j // len(cols)]), j % len(cols))
+        self.state[1] = min(x for x in (self.state[1], (-Fraction(int(en[j]), int(ed[j])),
+                                                        int(env.index[j // len(cols)]), j % len(cols))) if x)
         hit = [] if self.hint_x is None else np.flatnonzero((env.x == self.hint_x).all(axis=0))
         if len(hit):
             k = len(cols) * int(hit[0])
-            self.hint = max(Fraction(int(en[k + o]), int(ed[k + o])) for o in range(len(cols)))
+            self.state[2] = (max(Fraction(int(en[k + o]), int(ed[k + o])) for o in range(len(cols))),)
 
     def results(self) -> list:
-        (err, index, o), c = self.best, self.cert.claims
+        (fail, (err, index, o), hint), c = self.state, self.cert.claims
+        fail, err, hint = fail and fail[2], -err, hint and hint[0]
         where = f"x={self.cert.domain.show_point(index)} output {o}"
-        out = [claim("sup_error", self.fail is None, self.fail or f"sup_error: max |N(x) - f(x)| = "
+        out = [claim("sup_error", fail is None, fail or f"sup_error: max |N(x) - f(x)| = "
                      f"{fmt(err)} <= {fmt(c.sup_bound)} (first attained at {where})")]
         if c.attained is not None:
             out.append(claim("sup_error.attained", err == c.attained, f"sup_error.attained: the maximum error is "
                              f"{fmt(err)} (first at {where}), claimed {fmt(c.attained)}"))
         if self.cert.argmax is not None:
             shown = "(" + ",".join(str(fmt(q)) for q in self.cert.argmax) + ")"
-            out.append(claim("hints.argmax", self.hint == err, f"hints.argmax: x={shown} is not a point of the domain"
-                             if self.hint is None else f"hints.argmax: the error at x={shown} is {fmt(self.hint)}; "
+            out.append(claim("hints.argmax", hint == err, f"hints.argmax: x={shown} is not a point of the domain"
+                             if hint is None else f"hints.argmax: the error at x={shown} is {fmt(hint)}; "
                              f"the maximum is {fmt(err)}"))
         return out
 
@@ -82,11 +84,11 @@ class StepValue:
     """One step value claim: sum c * value(l, i) equals the expression at every point."""
 
     def __init__(self, step, j, vc):
-        self.step, self.j, self.vc, self.fail = step, j, vc, None
+        self.step, self.j, self.vc, self.state = step, j, vc, [None]  # (index, failure)
         self.where = f"steps[{step.id}].claims.values[{j}]"
 
     def update(self, values, dens, env):
-        if self.fail:
+        if self.state[0]:
             return
         got = (np.zeros(env.x.shape[1], dtype=object), 1)
         for l, i, c in self.vc.terms:
@@ -95,50 +97,76 @@ class StepValue:
         bad = np.flatnonzero((rat.diff(got, want) != 0).astype(bool))
         if len(bad):
             k, show = int(bad[0]), lambda v: json.dumps(v, separators=(",", ":"))[:200]
-            self.fail = (f"step {self.step.id} ({self.step.label}): values[{self.j}] at x="
+            self.state[0] = (int(env.index[k]), f"step {self.step.id} ({self.step.label}): values[{self.j}] at x="
                          f"{env.domain.show_point(int(env.index[k]))}: expected {show(self.vc.raw['equals'])} = "
                          f"{_q(*want, k)}, got sum of terms {show(self.vc.raw['terms'])} = {_q(*got, k)}")
 
     def results(self) -> list:
         ok = f"step {self.step.id} ({self.step.label}): values[{self.j}] holds at every point"
-        return [claim(self.where, self.fail is None, self.fail or ok)]
+        return [claim(self.where, self.state[0] is None, self.state[0] and self.state[0][1] or ok)]
 
 
 class LayerBounds:
     """The layer_bounds hint: |value| <= B_l for every neuron of layer l at every point."""
 
     def __init__(self, cert):
-        self.bounds, self.fail = cert.layer_bounds, [None] * len(cert.layer_bounds)
+        self.bounds, self.state = cert.layer_bounds, [None] * len(cert.layer_bounds)  # per layer (index, failure)
 
     def update(self, values, dens, env):
         for l, b in enumerate(self.bounds, 1):
-            if self.fail[l - 1] is None and int(np.abs(values[l]).max()) * b.denominator > b.numerator * dens[l]:
+            if self.state[l - 1] is None and int(np.abs(values[l]).max()) * b.denominator > b.numerator * dens[l]:
                 over = (np.abs(rat.obj(values[l])) * b.denominator > b.numerator * dens[l]).astype(bool)
                 p = int(np.flatnonzero(over.any(axis=0))[0])
                 i = int(np.flatnonzero(over[:, p])[0])
-                self.fail[l - 1] = (f"hints.layer_bounds[{l - 1}]: at x={env.domain.show_point(int(env.index[p]))} "
+                self.state[l - 1] = (int(env.index[p]), f"hints.layer_bounds[{l - 1}]: at x="
+                                     f"{env.domain.show_point(int(env.index[p]))} "
                                     f"neuron ({l}, {i}) has |value| = {_q(abs(int(values[l][i, p])), dens[l])} "
                                     f"> {fmt(b)}")
 
     def results(self) -> list:
-        return [claim(f"hints.layer_bounds[{l}]", f is None, f or f"layer {l + 1}: |value| <= {fmt(b)}")
-                for l, (f, b) in enumerate(zip(self.fail, self.bounds))]
+        return [claim(f"hints.layer_bounds[{l}]", f is None, f[1] if f else f"layer {l + 1}: |value| <= {fmt(b)}")
+                for l, (f, b) in enumerate(zip(self.state, self.bounds))]
 
 
-def sweep(cert) -> tuple:
-    """Return (results, info) of every pointwise claim, streaming the domain in chunks."""
+def _checks(cert) -> list:
+    """Return the pointwise claims of a certificate, each with its `state`: slots, None or a tuple."""
     sup = RealSupError if cert.target and any(map(irrational, cert.target)) else SupError
     checks = [sup(cert)] if cert.claims.sup_bound is not None else []
     checks += [StepValue(st, j, vc) for st in cert.steps for j, vc in enumerate(st.values)]
-    checks += [LayerBounds(cert)] if cert.layer_bounds else []
-    dom, plans = cert.domain, {}
-    plan = prepare(cert.network, dom.box(), dom.den)
-    m = max(16, min(1 << 16, CHUNK_ELEMENTS // sum(cert.network.sizes)))
-    for start in range(0, dom.size if checks else 0, m):
-        x = dom.numerators(start, min(start + m, dom.size))
-        values, index = forward(plan, x), np.arange(start, start + x.shape[1])
-        env = Env(rat.obj(x), dom.den, index, dom, plans, values, plan.dens, index - start)
+    return checks + ([LayerBounds(cert)] if cert.layer_bounds else [])
+
+
+_plan = lru_cache(4)(lambda cert: prepare(cert.network, cert.domain.box(), cert.domain.den))
+
+
+def scan(cert, start: int, stop: int, tick=None) -> tuple:
+    """Return the shard (start, stop, layer paths, claim states) of points start..stop-1, evaluated in
+    chunks; tick(m), if given, is called after each chunk of m points."""
+    dom, plans, checks, plan = cert.domain, {}, _checks(cert), _plan(cert)
+    m = max(1, min(plan.chunk, CHUNK_ELEMENTS // sum(cert.network.sizes)))
+    for a in range(start, stop, m):
+        x = dom.numerators(a, min(a + m, stop))
+        values, index = forward(plan, x), np.arange(a, a + x.shape[1])
+        env = Env(rat.obj(x), dom.den, index, dom, plans, values, plan.dens, index - a)
         for check in checks:
             check.update(values, plan.dens, env)
-    info = {"points": dom.size, "layer_paths": ["float64" if f else "bigint" for f in plan.floats]}
+        if tick:
+            tick(x.shape[1])
+    return start, stop, plan.paths, [check.state for check in checks]
+
+
+def sweep(cert, run=None) -> tuple:
+    """Return (results, info) of every pointwise claim. run(size), if given, returns shards (from scan, in
+    other processes say) that must cover the domain once; merging keeps each state slot's least tuple (the
+    first failure by index, the maximum error at the least index): results do not depend on the sharding."""
+    checks = _checks(cert)
+    size = cert.domain.size if checks else 0
+    shards = sorted(run(size) if run and size else [scan(cert, 0, size)], key=lambda s: s[0])
+    for error in (s[1] for s in shards if len(s) == 2):
+        raise error
+    if [s[0] for s in shards] + [size] != [0] + [s[1] for s in shards]:
+        raise RuntimeError(f"the shards {[s[:2] for s in shards]} do not cover the domain [0, {size}) once")
+    for k, check in enumerate(checks):
+        check.state = [min(filter(None, ts), default=None) for ts in zip(*(s[3][k] for s in shards))]
+    info = {"points": cert.domain.size, "layer_paths": list(shards[0][2])}
     return [r for check in checks for r in check.results()], info
