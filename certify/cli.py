@@ -271,7 +271,11 @@ def cmd_trust(args) -> int:
              f"Python {platform.python_version()} ({platform.python_implementation()}): exact int and "
              "fractions.Fraction arithmetic, json (strict loading), hashlib (network_sha256)",
              f"certify/cli.py ({len(Path(__file__).read_text().splitlines())} lines): arguments and printing; "
-             "it imports only the kernel", "the kernel, certify/kernel/ (it imports nothing else from certify):"]
+             "it imports only the kernel",
+             "certify/parallel.py, certify/distributed.py (check --jobs/--scheduler/--dask-local): transport only, they "
+             "carry the certificate's bytes and index ranges to worker processes or Dask workers, which run this kernel;"
+             " the kernel verifies that the shards cover the domain once (the workers are trusted to run it unaltered)",
+             "the kernel, certify/kernel/ (it imports nothing else from certify):"]
     for f in files:
         text = f.read_text()
         digest.update(f.name.encode() + b"\0" + text.encode())
