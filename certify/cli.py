@@ -112,6 +112,8 @@ def cmd_check(args) -> int:
             if code == 0:
                 print(f"  {len(report.results)} checks on {report.info.get('points')} points "
                       f"(layer paths: {', '.join(report.info.get('layer_paths', []))})", file=sys.stderr)
+                for note in report.info.get("solver", []):
+                    print(f"  rests on a bare Z3 answer: {note}", file=sys.stderr)
     run.close()
     if args.json:
         print(json.dumps({"exit_code": worst, "files": reports}, indent=1, default=str))
