@@ -99,7 +99,7 @@ def argmax(num, den) -> int:
     return int(idx[0])
 
 
-def _integer_layer(layer, den_scale):
+def _integer_layer(layer):
     """Return (q, rows as [(i, j, w_int)], bias ints) with the layer's values w = w_int / q."""
     values = [w for row in layer.rows for _, w in row] + list(layer.bias or ())
     q = lcm(1, *(v.denominator for v in values))
@@ -110,7 +110,7 @@ def _integer_layer(layer, den_scale):
 
 def _apply(layer, Z, E):
     """Return the layer's pre-activations (Z', E') at every point from the previous values Z / E."""
-    q, triples, bias = _integer_layer(layer, E)
+    q, triples, bias = _integer_layer(layer)
     out = np.zeros((layer.size, Z.shape[1]), dtype=object)
     for i, j, w in triples:
         out[i] += w * Z[j]
