@@ -72,7 +72,7 @@ def run(con, kernel=True):
 
 def table_additive():
     print("### Additive, f(x) = sum_i sin(pi x_i)/pi on I^d (R = 1, p = 4), depth 2 (Vardi-Shamir Thm 3.6)\n")
-    print(row("d", "eps", "width", "predicted d*ceil(2/sqrt(4 eps/(d M)))", "max weight", "weights",
+    print(row("d", "eps", "width", "intervals d*ceil(2/sqrt(4 eps/(d M)))", "max weight", "weights",
               "measured sup", "budget (interp + rounding)", "kernel"))
     print(row(*["---"] * 9))
     t = coords(1)[0]
@@ -172,13 +172,13 @@ def table_srv():
         s, m, v, _ = run(exact)
         lip = discrete_lipschitz(d) if d <= 4 else "-"
         for eps in (Fraction(1, 10), Fraction(1, 100)) if not QUICK else (Fraction(1, 10),):
-            pert = "-"
+            pert, verdicts = "-", v
             if d <= 2 or (d == 3 and eps == Fraction(1, 10)):
                 con = srv_depth3(d, eps)
                 _, mp, vp, _ = run(con)
-                pert, v = q(mp), f"{v}/{vp}"
+                pert, verdicts = q(mp), f"{v}/{vp}"
             print(row(d, scale(d), s["points"], s["width"], q(s["max_weight"]), q(eps), q(d * d / eps),
-                      q(d / eps ** 2), q(m), pert, lip, v))
+                      q(d / eps ** 2), q(m), pert, lip, verdicts))
     print()
 
 

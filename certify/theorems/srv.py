@@ -22,10 +22,12 @@ this is **our instantiation of that setting**, with every step proved here and c
 
 What the paper's summary claims for its general construction (width O(d^2/eps), weights O(d/eps^2))
 is compared with the measured width and weights in docs/depth-separation.md. One finding to keep in
-mind: with the full cube, any O(1)-Lipschitz target has amplitude O(1/sqrt d) on H_d (Enflo's
-inequality: the average squared edge length of an embedded cube is <= 4/d times the diameter^2,
-and IP changes across half of the edges), so "constant accuracy" can only be non-trivial on a
-well-spread subset of the cube; we have not reproduced that part.
+mind: in this plain embedding neighbours are 1/m ~ 1/sqrt(2d) apart and IP flips across every edge
+that flips x_i with y_i = 1, so a target equal to a IP on H_d has Lipschitz constant >= a m: an
+O(1)-Lipschitz target has amplitude O(1/sqrt d) here, and a constant accuracy eps > a/2 is trivial
+(the constant a/2 achieves it). Constant accuracy against an O(1)-Lipschitz target needs a support
+on which points with different IP values are Omega(1) apart (a well-spread set, e.g. the image of a
+good binary code); we have not constructed that part.
 """
 
 from __future__ import annotations
