@@ -4,9 +4,12 @@ The builder's side of the irrational targets of docs/format.md, written independ
 kernel's `certify/kernel/real.py` (that one works on parsed nodes and decides comparisons; this one
 walks the JSON expression and encloses values). A value at a rational point is either exact (a
 Fraction: rational subexpressions, sqrt of the square of a rational, sin/cos/exp of 0) or an arb
-ball (python-flint) at the working precision. Comparisons inside min, max, abs, clip, if, floor
-and mod are decided from the balls; when a ball straddles, the evaluation is repeated at a higher
-precision (128, 256, ..., 4096 bits), and a comparison still open at 4096 bits raises `Undecided`.
+ball (python-flint) at the working precision. min and max of overlapping balls are their hull
+(sound, and the only way through ties such as equal distances); comparisons in if, floor and mod are
+decided from the balls, and when one straddles, the evaluation is repeated at a higher precision
+(128, 256, ..., 4096 bits); a comparison still open at 4096 bits raises `Undecided`. `check_target`
+refuses what the kernel refuses: an irrational operand outside arithmetic, abs, min, max, clip, pow
+and sqrt/sin/cos/exp (this module can still evaluate those, e.g. for knot values).
 
 `sup_error_rigorous` gives the sup over a domain of |N(x) - f(x)| as a rational enclosure
 [lower, upper] (upper rounded up to a few significant digits), which is what the certificate writer
