@@ -79,15 +79,3 @@ def cmd_export(args) -> int:
         print(f"certify export: {e}", file=sys.stderr)
         return 2
     return 0
-
-
-_ROLES = {
-    "numpy": "exact integer arrays; float64 matrix products only on layers where exact interval bounds prove every "
-             "input, weight and partial sum below 2^53 in magnitude, so that float64 is exact (the path of each "
-             "layer, float64, int64 or bigint, is reported by `certify check`)",
-    "z3": "decides only the region claims without replayable hints: claims.regions `affine` without `farkas` hints, "
-          "`sup_error` and `lipschitz` (method regions) on boxes of dimension >= 3, and weight_bounds.parametric; "
-          "`unknown` or a timeout rejects. Claims on the finite domain, `pieces`, 1-D/2-D sweeps and Farkas "
-          "replays do not use it",
-    "flint": "arb ball arithmetic for sup_error against targets with irrational operators (sqrt, sin, cos, exp, pi); "
-             "a ball that cannot decide the claim at 4096 bits is exit 2"}
