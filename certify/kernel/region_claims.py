@@ -337,6 +337,8 @@ def check_extra(cert, info) -> list:
     for l, B in enumerate(layer_bounds or ()):
         out.append(_bound(f"weight_bounds.layers[{l}]", net, [(l + 1, 0, net.sizes[l + 1])], B))
     if param is not None:
+        if param["bounds"]:
+            ctx.solver("weight_bounds.parametric", f"Z3 proves {len(param['bounds'])} bound(s) for all parameters")
         try:
             out += _parametric(param, net, cert.raw["provenance"]["parameters"])
         except TimeoutError as e:
