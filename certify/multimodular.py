@@ -19,6 +19,7 @@ and a layer maps (V, D) to Wn V + bn D (then ReLU). When a proven bound on |Z| i
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import flint
 import numpy as np
@@ -137,8 +138,24 @@ class _CRT:
 
 # ---- per-network data (cached) and per-chunk bounds -----------------------------------------
 
+@dataclass
+class _Layer:
+    """One layer, denominators cleared as in integer_layers: Wn[rows, cols] = vals, bias bn, factor q."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    vals: np.ndarray  # object array of ints
+    bias: np.ndarray  # object array of ints
+    q: int
+    in_size: int
+    size: int
+    Wf: np.ndarray  # the real weights w = Wn/q rounded to float64 (in_size x size), and the biases
+    bf: np.ndarray
+    augmented: np.ndarray  # [[Wf, 0], [bf, 1]] for the float pass
+
+
 def _network_data(net: Network) -> dict:
-    """Return every layer's non-zero weights, exact (as in integer_layers) and in float64 (cached)."""
+    """Return the layers (`_Layer`), whether the float pass may run, and a residue cache (cached)."""
     cached = net.__dict__.get("_multimodular")
     if cached is not None:
         return cached
@@ -146,14 +163,13 @@ def _network_data(net: Network) -> dict:
     for L, layer in zip(integer_layers(net), net.sparse_layers):
         rows = np.array([i for i, r in enumerate(L.rows) for _ in r], dtype=np.int64)
         cols = np.array([j for r in L.rows for j, _ in r], dtype=np.int64)
-        vals = np.array([w for r in L.rows for _, w in r], dtype=object)
         wf = np.array([float(w) for r in layer.rows for _, w in r])  # correctly rounded, same order
         bf = np.array([float(b) for b in layer.bias or (0,) * layer.size])
         Wf = np.zeros((L.in_size, L.size))
         Wf[cols, rows] = wf
-        data["layers"].append({"rows": rows, "cols": cols, "vals": vals, "bias": np.array(L.bias, dtype=object),
-                               "q": L.q, "in": L.in_size, "size": L.size, "float": (Wf, bf),
-                               "augmented": _augment(Wf, bf, 1.0)})
+        data["layers"].append(_Layer(rows, cols, np.array([w for r in L.rows for _, w in r], dtype=object),
+                                     np.array(L.bias, dtype=object), L.q, L.in_size, L.size, Wf, bf,
+                                     _augment(Wf, bf, 1.0)))
         # |fl(w) - w| <= u|w| needs w in the normal range: |fl(w)| in [2^-999, 2^999] (0 if w underflows)
         nonzero = np.abs(np.concatenate([wf, [float(b) for b in layer.bias or () if b]]))
         data["floatable"] &= bool(np.all((nonzero >= 2.0**-999) & (nonzero <= 2.0**999)))
@@ -176,11 +192,11 @@ def _residue_matrices(data: dict, primes: tuple[int, ...]) -> list[np.ndarray]:
     if data["residues"][0] != primes:
         mats = []
         for L in data["layers"]:
-            M = np.zeros((len(primes), L["in"] + 1, L["size"] + 1))
+            M = np.zeros((len(primes), L.in_size + 1, L.size + 1))
             for m, p in zip(M, primes):
-                m[L["cols"], L["rows"]] = [_balanced_int(int(v), p) for v in L["vals"]]
-                m[-1, :-1] = [_balanced_int(int(v), p) for v in L["bias"]]
-                m[-1, -1] = _balanced_int(L["q"], p)
+                m[L.cols, L.rows] = [_balanced_int(int(v), p) for v in L.vals]
+                m[-1, :-1] = [_balanced_int(int(v), p) for v in L.bias]
+                m[-1, -1] = _balanced_int(L.q, p)
             mats.append(M)
         data["residues"] = (primes, mats)
     return data["residues"][1]
@@ -205,15 +221,14 @@ def _bounds(data: dict, ilo: np.ndarray, ihi: np.ndarray, den: int):
     lo, hi, D = ilo.astype(object), ihi.astype(object), den
     H = [[_up(int(v), D) for v in np.maximum(abs(lo), abs(hi))]]
     worst = 0
-    for l, L in enumerate(data["layers"]):
-        rows, cols, vals = L["rows"], L["cols"], L["vals"]
-        a, c = vals * lo[cols], vals * hi[cols]
-        s_lo, s_hi, mag = L["bias"] * D, L["bias"] * D, abs(L["bias"] * D)
-        np.add.at(s_lo, rows, np.minimum(a, c))
-        np.add.at(s_hi, rows, np.maximum(a, c))
-        np.add.at(mag, rows, np.maximum(abs(a), abs(c)))
+    for L in data["layers"]:
+        a, c = L.vals * lo[L.cols], L.vals * hi[L.cols]
+        s_lo, s_hi, mag = L.bias * D, L.bias * D, abs(L.bias * D)
+        np.add.at(s_lo, L.rows, np.minimum(a, c))
+        np.add.at(s_hi, L.rows, np.maximum(a, c))
+        np.add.at(mag, L.rows, np.maximum(abs(a), abs(c)))
         worst = max(worst, *mag)
-        D *= L["q"]
+        D *= L.q
         lo, hi = np.maximum(s_lo, 0), np.maximum(s_hi, 0)
         H.append([_up(int(v), D) for v in hi])
     return int(worst), _error_bounds(data, H[:-1])
@@ -224,8 +239,8 @@ def _error_bounds(data: dict, H: list) -> list | None:
 
     Let h be the exact inputs of a layer (|h_j| <= H_j, exact bounds) and h^ the float ones
     (|h^_j - h_j| <= e_j); w^ = fl(w), b^ = fl(b) (|w^ - w| <= u|w| <= u'|w^|, u' = u/(1-u)).
-    The pass computes z^_i = fl(fl(sum_j w^_ij h^_j) + b^_i), a sum of n+1 terms in some order,
-    so (Higham, Accuracy and Stability, (3.5); with or without FMA)
+    The pass computes z^_i = fl(sum_j w^_ij h^_j + b^_i * 1), one float64 dot product of n+1 terms
+    in some order, so (Higham, Accuracy and Stability, (3.5); with or without FMA)
         |z^_i - sum_j w^_ij h^_j - b^_i| <= g_{n+1} (A_i + |b^_i|),  A_i = sum_j |w^_ij| (H_j + e_j),
     with g_m = m u / (1 - m u) <= 1.01 m u, and
         |sum_j w^ h^ + b^ - (sum_j w h + b)| <= u' A_i + (1 + u') sum_j |w^_ij| e_j + u' |b^_i|.
@@ -241,7 +256,7 @@ def _error_bounds(data: dict, H: list) -> list | None:
     e = None
     out = []
     for L, Hl in zip(data["layers"], H):
-        (Wf, bf), Hf = L["float"], np.array(Hl)
+        Wf, bf, Hf = L.Wf, L.bf, np.array(Hl)
         if e is None:
             e = Hf * U + TINY
         n = Wf.shape[0]
@@ -273,9 +288,9 @@ def forward(net: Network, nums: np.ndarray, den: int, all_layers: bool = False):
     the augmented weight matrices then add the bias term and carry D to the next layer.
     """
     data = _network_data(net)
-    n_layers, sizes = len(data["layers"]), [L["size"] for L in data["layers"]]
+    n_layers, sizes = len(data["layers"]), [L.size for L in data["layers"]]
     bound, E = _bounds(data, nums.min(axis=0), nums.max(axis=0), den)
-    primes = choose_primes(max(L["in"] for L in data["layers"]) + 1, bound)
+    primes = choose_primes(max(L.in_size for L in data["layers"]) + 1, bound)
     crt, k, n = _CRT(primes), len(primes), nums.shape[0]
     P = np.array(primes, dtype=np.float64).reshape(k, 1, 1)
     Wm = _residue_matrices(data, primes)
@@ -307,9 +322,9 @@ def forward(net: Network, nums: np.ndarray, den: int, all_layers: bool = False):
                 pos, undecided = np.ones((c, sizes[l] + 1)), np.ones((c, sizes[l] + 1), dtype=bool)
                 undecided[:, -1] = False
             else:
-                z = h @ data["layers"][l]["augmented"]
+                z = h @ data["layers"][l].augmented
                 pos = np.greater(z, E[l], out=np.empty_like(z), casting="unsafe")
-                undecided = np.abs(z) <= E[l]
+                undecided = ~(np.abs(z) > E[l])  # (a NaN would be undecided: decided by CRT)
                 h = np.maximum(z, 0, out=z)
             if undecided.any():
                 i, j = np.nonzero(undecided)
@@ -319,6 +334,6 @@ def forward(net: Network, nums: np.ndarray, den: int, all_layers: bool = False):
                 hidden[l].append(crt.integers(V[:, :, :-1]))
     Ds = [den]
     for L in data["layers"]:
-        Ds.append(Ds[-1] * L["q"])
+        Ds.append(Ds[-1] * L.q)
     layers = [(np.concatenate(Z), D) for Z, D in zip(hidden, Ds[1:])] if all_layers else []
     return layers + [(crt.integers(out), Ds[-1])]
