@@ -4,7 +4,7 @@ docs/depth-separation.md (measured width, max weight, certified error, next to t
 Every "measured sup" is what the certificate writer computes: exact for rational targets, a rigorous
 upper bound (rounded up to 10 digits) for irrational ones; "kernel" is the independent kernel's verdict
 on the certificate claiming the construction's eps. Run: python benchmarks/depth_separation_sweep.py
-[--quick] [--only=additive,radial,ses,ses_lipschitz,ses_monomials,srv,baseline] (the quick
+[--quick] [--only=additive,radial,ses,ses_lipschitz,ses_monomials,srv,srv_spread,baseline] (the quick
 sweep is a subset, for a smoke test).
 """
 
@@ -23,7 +23,7 @@ from certify.theorems.interpolation_baseline import interpolation_baseline
 from certify.theorems.radial import radial
 from certify.theorems.safran_eldan_shamir import (PI_UP, hard_depth2, hard_depth3, hard_function, lipschitz_witness,
                                                    paper_eps, radial_monomial)
-from certify.theorems.srv import discrete_lipschitz, scale, srv_depth3, srv_support_exact
+from certify.theorems.srv import discrete_lipschitz, scale, srv_depth3, srv_spread, srv_support_exact
 
 QUICK = "--quick" in sys.argv
 
@@ -182,6 +182,30 @@ def table_srv():
     print()
 
 
+def table_srv_spread():
+    print("### The well-spread support: the cube through a binary [n, k] code, depth 3\n")
+    print(row("k", "n", "dmin", "m", "amplitude r/m", "plain cube amplitude 1/ceil(sqrt(2k))", "points", "width",
+              "max weight", "sup on S (exact)", "sup vs F on S + rho moves (eps)", "kernel"))
+    print(row(*["---"] * 12))
+    for k in ((2, 3) if QUICK else (2, 3, 4, 5, 6, 8, 10)):
+        for mult in (4, 8):
+            certify_it = k <= 6 and mult == 4
+            con = srv_spread(k, mult * k)
+            par = con.parameters
+            if certify_it:
+                s, m, v, _ = run(con)
+            else:
+                s, m, v = con.stats(), "-", "-"
+            pert = "-"
+            if k == 2 and mult == 4:
+                eps = Fraction(1, 5)
+                _, mp, vp, _ = run(srv_spread(k, mult * k, eps))
+                pert, v = f"{q(mp)} ({q(eps)})", f"{v}/{vp}"
+            print(row(k, par["n"], par["dmin"], par["m"], q(Fraction(par["amplitude"])), q(Fraction(1, scale(k))),
+                      4 ** k, s["width"], q(s["max_weight"]), q(m) if m != "-" else "-", pert, v))
+    print()
+
+
 def table_baseline():
     print("### Depth-2 interpolation baseline: ||x||^2 exactly on the grid points of B_d (step 1/4)\n")
     print(row("d", "points", "width", "max weight", "direction w", "measured sup", "kernel"))
@@ -197,7 +221,7 @@ def main():
     t0 = time.time()
     only = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--only=")]
     for table in (table_additive, table_radial, table_ses, table_ses_lipschitz, table_ses_monomials, table_srv,
-                  table_baseline):
+                  table_srv_spread, table_baseline):
         if not only or table.__name__.removeprefix("table_") in only[0].split(","):
             table()
         sys.stdout.flush()

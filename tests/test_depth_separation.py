@@ -20,7 +20,8 @@ from certify.theorems.interpolation_baseline import interpolation_baseline, proj
 from certify.theorems.radial import radial
 from certify.theorems.safran_eldan_shamir import (hard_depth2, hard_depth3, hard_function, lipschitz_witness, paper_eps,
                                                    radial_monomial)
-from certify.theorems.srv import discrete_lipschitz, scale, srv_depth3, srv_support_exact, support
+from certify.theorems.srv import (discrete_lipschitz, encode, linear_code, scale, spread_support, srv_depth3, srv_spread,
+                                  srv_support_exact, support)
 
 
 def verified(con, eps=None):
@@ -168,6 +169,25 @@ def test_srv_depth3_against_the_lipschitz_extension():
     assert report.exit_code == 1 and "x=(" in report.first_failure
     with pytest.raises(ValueError):
         srv_depth3(2, F(3, 2))
+
+
+def test_srv_well_spread_support():
+    k = 3
+    con = srv_spread(k)
+    n, m, a = con.parameters["n"], con.parameters["m"], F(con.parameters["amplitude"])
+    P, dmin = linear_code(k, n)
+    assert dmin == con.parameters["dmin"] and dmin == min(sum(encode(u, P)) for u in itertools.product((0, 1), repeat=k)
+                                                          if any(u))
+    assert a * a * m * m <= dmin and a > F(1, scale(k))  # a larger amplitude than the plain cube's 1/m
+    pts = spread_support(k, n, P)
+    vals = values(con.network, pts)
+    # f = a IP on the systematic bits, and 1-Lipschitz on S: (f - f')^2 <= ||c - c'||^2 for every pair
+    for c, v in zip(pts, vals):
+        bits = [int(t * m) for t in c]
+        assert v == a * (sum(bits[i] * bits[n + i] for i in range(k)) % 2)
+    for (c, v), (c2, v2) in itertools.combinations(zip(pts, vals), 2):
+        assert (v - v2) ** 2 <= sum((s - t) ** 2 for s, t in zip(c, c2))
+    assert verified(con).data["claims"]["sup_error"] == {"bound": 0, "attained": 0}
 
 
 # ---- the depth-2 interpolation baseline --------------------------------------------------------

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 from fractions import Fraction
 
 from ..build import Block
@@ -67,12 +68,17 @@ def ip_target(d: int) -> list:
 def lipschitz_target(d: int) -> list:
     """Return F(z) = min over c in H_d of f(c) + ||z - c||: the 1-Lipschitz extension of f."""
     m = scale(d)
+    pts = support(d)
+    return mcshane(pts, [Fraction(sum(int(c[i] * m) * int(c[d + i] * m) for i in range(d)) % 2, m) for c in pts])
+
+
+def mcshane(points, values) -> list:
+    """Return min_k (v_k + ||z - c_k||): the McShane extension of values given on points (1-Lipschitz on
+    R^D if the values are 1-Lipschitz on the points)."""
     parts = []
-    for c in support(d):
-        bits = [int(v * m) for v in c]
-        ip = sum(bits[i] * bits[d + i] for i in range(d)) % 2
-        dist = ["sqrt", ["add", *(["pow", ["sub", ["x", j], format_rational(v)], 2] for j, v in enumerate(c))]]
-        parts.append(["add", format_rational(Fraction(ip, m)), dist] if ip else dist)
+    for c, v in zip(points, values):
+        dist = ["sqrt", ["add", *(["pow", ["sub", ["x", j], format_rational(u)], 2] for j, u in enumerate(c))]]
+        parts.append(["add", format_rational(v), dist] if v else dist)
     return ["min", *parts]
 
 
@@ -93,10 +99,15 @@ def discrete_lipschitz(d: int) -> Fraction:
 
 def perturbed_support(d: int, rho) -> Points:
     """Return H_d together with every c +- rho e_j (c in H_d, j < 2d)."""
+    return moves(support(d), rho)
+
+
+def moves(points, rho) -> Points:
+    """Return the points together with every c +- rho e_j."""
     rho, pts = Fraction(rho), []
-    for c in support(d):
+    for c in points:
         pts.append(list(c))
-        for j in range(2 * d):
+        for j in range(len(c)):
             for s in (1, -1):
                 q = list(c)
                 q[j] += s * rho
@@ -137,3 +148,73 @@ def srv_depth3(d: int, eps) -> Construction:
                         "an O(1)-Lipschitz target built from IP mod 2 on the embedded cube is eps-approximated by a "
                         "depth-3 network of poly(d, 1/eps) width and weights (here: on the support and its rho-moves)",
                         {"network moves <= rho": rho, "target moves <= rho": rho})
+
+
+# ---- a well-spread support: the cube through a binary code ------------------------------------
+
+def linear_code(k: int, n: int, seed: int = 0, draws: int = 64) -> tuple:
+    """Return (P, dmin): the parity part P (k rows of n - k bits) of a systematic binary [n, k] code with
+    generator [I_k | P], the best by minimum distance of `draws` seeded random draws, and its minimum
+    distance, computed exactly over all 2^k - 1 non-zero codewords."""
+    rng, best = random.Random(seed), None
+    for _ in range(draws):
+        P = [[rng.randint(0, 1) for _ in range(n - k)] for _ in range(k)]
+        dmin = min(sum(u) + sum(sum(u[i] * P[i][j] for i in range(k)) % 2 for j in range(n - k))
+                   for u in itertools.product((0, 1), repeat=k) if any(u))
+        if best is None or dmin > best[1]:
+            best = (P, dmin)
+    return best
+
+
+def encode(u, P) -> list[int]:
+    """Return the codeword [u | u P mod 2]."""
+    return list(u) + [sum(u[i] * P[i][j] for i in range(len(u))) % 2 for j in range(len(P[0]))]
+
+
+def spread_support(k: int, n: int, P) -> list[list[Fraction]]:
+    """Return S = {(C(x), C(y))/m : x, y in {0,1}^k} in B_(2n), m = ceil(sqrt(2n)) (C the code of P)."""
+    m = math.isqrt(2 * n - 1) + 1
+    return [[Fraction(b, m) for b in encode(x, P) + encode(y, P)]
+            for x in itertools.product((0, 1), repeat=k) for y in itertools.product((0, 1), repeat=k)]
+
+
+def srv_spread(k: int, n: int | None = None, eps=None, *, seed: int = 0) -> Construction:
+    """Return the depth-3 network for a * IP(x, y) on the well-spread support S of a [n, k] code (n = 4k by
+    default): distinct points of S are >= sqrt(dmin)/m apart, so with a = r/m, r <= sqrt(dmin) (r has two
+    decimals), the target is 1-Lipschitz on S with an amplitude that does not shrink like 1/sqrt(k) (the
+    plain cube's 1/m). The network reads the systematic coordinates only. eps=None: exact on S (rational
+    target); else the McShane extension on S and its moves by rho = eps/(r + 1) (N moves by <= r rho,
+    F by <= rho), with rho <= 1/m."""
+    n = 4 * k if n is None else n
+    P, dmin = linear_code(k, n, seed)
+    m, r = math.isqrt(2 * n - 1) + 1, Fraction(math.isqrt(dmin * 10**4), 100)  # r <= sqrt(dmin), 2 decimals
+    a = r / m
+    pts = spread_support(k, n, P)
+    vals = [a * (sum(int(c[i] * m) * int(c[n + i] * m) for i in range(k)) % 2) for c in pts]
+    W = [[m if j in (i, n + i) else 0 for j in range(2 * n)] for i in range(k)]
+    units = [["max", ["add", ["mul", m, ["x", i]], ["mul", m, ["x", n + i]], -1], 0] for i in range(k)]
+    s_expr = ["add", *units] if k > 1 else units[0]
+    net = Network.from_layers([(W, [-1] * k), ([[1] * k], None)])
+    inner = Block.single(net, op="and_pairs", label=f"u_i = relu(m z_i + m z_(n+i) - 1) on the systematic bits, i < {k}",
+                         params={"k": k, "n": n, "m": m}, values=[(((1, i, 1),), units[i]) for i in range(k)]
+                         + [(((2, 0, 1),), s_expr)])
+    outer = interpolant(list(range(k + 2)), [a * (j % 2) for j in range(k + 2)])
+    block = compose_exact(outer, inner, [s_expr])
+    params = {"k": k, "n": n, "seed": seed, "dmin": dmin, "m": m, "amplitude": format_rational(a),
+              "P": ["".join(map(str, row)) for row in P]}
+    theorem = ("IP mod 2 on a well-spread support (the cube through a binary code), 1-Lipschitz with amplitude "
+               "r/m, r <= sqrt(dmin), computed by a depth-3 network")
+    if eps is None:
+        ip = ["mul", format_rational(a), ["mod", ["add", *(["mul", ["mul", m, ["x", i]], ["mul", m, ["x", n + i]]]
+                                                           for i in range(k))] if k > 1 else
+                                          ["mul", ["mul", m, ["x", 0]], ["mul", m, ["x", n]]], 2]]
+        return Construction("Safran-Reichman-Valiant setting: IP mod 2 on a well-spread support", block, Points(pts),
+                            [ip], Fraction(0), params, PAPER, theorem, {})
+    eps = Fraction(eps)
+    rho = eps / (r + 1)
+    if rho > Fraction(1, m):
+        raise ValueError(f"srv_spread: need eps <= (r + 1)/m = {Fraction(r + 1, m)}")
+    params.update(eps=format_rational(eps), rho=format_rational(rho))
+    return Construction("Safran-Reichman-Valiant setting: well-spread support vs the 1-Lipschitz target", block,
+                        moves(pts, rho), [mcshane(pts, vals)], eps, params, PAPER, theorem,
+                        {"network moves <= r rho": r * rho, "target moves <= rho": rho})
