@@ -7,6 +7,8 @@ Names are imported lazily, so `certify check` loads only the kernel (and the CLI
 """
 
 import importlib
+import sys
+import types
 
 __version__ = "0.1.0"
 
@@ -21,6 +23,22 @@ _EXPORTS = {
     "regions_1d": "regions",
 }
 _SUBMODULES = {"target", "build", "gadgets", "theorems", "smt", "kernel"}
+
+
+# Public functions that share their name with the module defining them. When the import system
+# binds the submodule on the package, keep the function: `from certify import evaluate` must
+# always be the function (`certify.evaluate` the module is still in sys.modules).
+_FUNCTION_MODULES = {"evaluate", "certificate"}
+
+
+class _Package(types.ModuleType):
+    def __setattr__(self, name, value):
+        if name in _FUNCTION_MODULES and isinstance(value, types.ModuleType):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def check(path_or_dict, **kw):

@@ -94,3 +94,12 @@ def test_prefix_exposes_hidden_layer_values():
         assert evaluate_point(net.prefix(2), [x]) == (max(max(2 * x + 1, 0) + max(-x, 0) - Fraction(1, 2), 0),)
     with pytest.raises(MalformedError):
         net.prefix(3)
+
+
+def test_public_functions_survive_their_modules_being_imported():
+    import subprocess
+    import sys
+    code = ("import certify.certificate, certify.evaluate; from certify import evaluate, certificate; "
+            "import types; assert not isinstance(evaluate, types.ModuleType); "
+            "assert not isinstance(certificate, types.ModuleType)")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
