@@ -43,6 +43,7 @@ class Certificate:
     layer_bounds: tuple | None
     extra: tuple = ((), None, None)  # region claims, per-layer weight bounds, parametric claim
     neurons: int = 0  # of the network and of every network nested in an expression
+    limits: object = None  # the Limits it was parsed under, which also bound its checking
 
 
 def _claims(value, limits) -> Claims:
@@ -89,4 +90,4 @@ def parse_certificate(raw: dict, limits) -> Certificate:
     argmax, bounds = (rationals(hints[k], f"hints.{k}", limits, n) if k in hints else None
                       for k, n in (("argmax", domain.d), ("layer_bounds", len(net.layers))))
     return Certificate(raw, domain, net, target, claims, steps, argmax, bounds, parse_extra(raw["claims"], net, limits),
-                       parser.neurons)
+                       parser.neurons, limits)

@@ -123,7 +123,7 @@ def _pick(op):
 def _network(net, o, env):
     """Return output o of a nested network at env's points."""
     if id(net) not in env.plans:
-        env.plans[id(net)] = prepare(net, env.domain.box(), env.domain.den)
+        env.plans[id(net)] = prepare(net, env.domain.box(), env.domain.den, max_bits=env.max_bits)
     if id(net) not in env.memo:
         env.memo[id(net)] = forward(env.plans[id(net)], env.x)[-1]
     return rat.obj(env.memo[id(net)][o]), env.plans[id(net)].dens[-1]

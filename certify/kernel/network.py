@@ -91,12 +91,13 @@ class Plan:
     chunk: int
 
 
-def prepare(net: Network, box: list, den: int, gather: int = 1 << 22) -> Plan:
+def prepare(net: Network, box: list, den: int, gather: int = 1 << 22, max_bits: int = 0) -> Plan:
     """Return the evaluation plan. Exact interval bounds prove a bound M on every input, weight and
     partial sum of a layer: M < 2^53 runs it in float64 (exact in any summation order), M < 2^63 in
     int64, else on Python ints. A float64 layer with >= 1/16 non-zeros is a dense matrix; other layers
     group their rows by number of non-zeros c and sum c gathered products per row, holding <= `gather`
-    products per chunk of points. `box[j]` bounds |numerator| of input j (denominator `den`)."""
+    products per chunk of points. `box[j]` bounds |numerator| of input j (denominator `den`). With max_bits,
+    a layer whose values may need more bits (numerator and denominator) is refused before it runs."""
     layers, paths, dens, bound, chunk = [], [], [den], list(box), 1 << 16
     for layer in net.layers:
         q = lcm(*(v.denominator for v in layer.weights + (layer.bias or ())))
@@ -106,6 +107,8 @@ def prepare(net: Network, box: list, den: int, gather: int = 1 << 22) -> Plan:
         for i, j, w in zip(layer.rows.tolist(), layer.cols.tolist(), wn):
             new[i] += abs(w) * bound[j]
         top = max(bound + new + [abs(w) for w in wn])
+        if max_bits and top.bit_length() + (dens[-1] * q).bit_length() > max_bits:
+            raise LimitError(f"network.layers[{len(paths)}]: its values may need more than {max_bits} bits (limit)")
         paths.append("float64" if top < EXACT else "int64" if top < EXACT << 10 else "bigint")
         w, mat, groups = np.array(wn, dtype={"float64": np.float64, "int64": np.int64}.get(paths[-1], object)), None, []
         if w.dtype == np.float64 and layer.size * len(bound) <= 16 * len(wn):

@@ -1,6 +1,7 @@
 """The claims checked at every domain point, in one pass over the domain in chunks."""
 
 import json
+import time
 from dataclasses import replace
 from functools import lru_cache
 from fractions import Fraction
@@ -8,6 +9,7 @@ from fractions import Fraction
 import numpy as np
 
 from . import rat
+from .errors import LimitError
 from .expr import Env, value
 from .network import forward, prepare
 from .numbers import format_rational as fmt
@@ -136,18 +138,24 @@ def _checks(cert) -> list:
     return checks + ([LayerBounds(cert)] if cert.layer_bounds else [])
 
 
-_plan = lru_cache(4)(lambda cert: prepare(cert.network, cert.domain.box(), cert.domain.den))
+_plan = lru_cache(4)(lambda cert: prepare(cert.network, cert.domain.box(), cert.domain.den,
+                                          max_bits=cert.limits.max_value_bits))
 
 
 def scan(cert, start: int, stop: int, tick=None) -> tuple:
     """Return the shard (start, stop, layer paths, claim states) of points start..stop-1, evaluated in
     chunks; tick(m), if given, is called after each chunk of m points."""
-    dom, plans, checks, plan = cert.domain, {}, _checks(cert), _plan(cert)
-    m = max(1, min(plan.chunk, CHUNK_ELEMENTS // sum(cert.network.sizes)))
+    dom, plans, checks, plan, lim = cert.domain, {}, _checks(cert), _plan(cert), cert.limits
+    m = max(1, min(plan.chunk, CHUNK_ELEMENTS // max(sum(cert.network.sizes), cert.neurons), (1 << 33) // lim.max_value_bits))
+    deadline = time.monotonic() + lim.max_seconds  # the budget of this pass (a shard, when sharded)
     for a in range(start, stop, m):
+        if time.monotonic() > deadline:
+            raise LimitError(f"pointwise claims: the time budget of {lim.max_seconds} s is spent after {a - start} "
+                             f"of {stop - start} points (limit)")
         x = dom.numerators(a, min(a + m, stop))
         values, index = forward(plan, x), np.arange(a, a + x.shape[1])
-        env = Env(rat.obj(x), dom.den, index, dom, plans, values, plan.dens, index - a)
+        env = Env(rat.obj(x), dom.den, index, dom, plans, values, plan.dens, index - a, max_bits=lim.max_value_bits,
+                  deadline=deadline)
         for check in checks:
             check.update(values, plan.dens, env)
         if tick:
