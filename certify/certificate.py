@@ -54,6 +54,9 @@ def save_text(path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")  # not *.json: `certify check DIR` skips it
     try:
         with os.fdopen(fd, "w", encoding="ascii") as fh:
+            umask = os.umask(0o22)
+            os.umask(umask)
+            os.fchmod(fh.fileno(), 0o666 & ~umask)  # mkstemp makes 0600; a certificate is as readable as any file
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())

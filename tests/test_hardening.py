@@ -366,6 +366,17 @@ def test_an_exception_during_the_write_leaves_nothing(tmp_path, monkeypatch):
     assert not list(tmp_path.iterdir())
 
 
+def test_a_written_certificate_has_the_usual_permissions(tmp_path):
+    """mkstemp creates the temporary file 0600; the certificate gets 0666 minus the umask, like any file."""
+    from certify.certificate import save_text
+    umask = os.umask(0o22)
+    try:
+        save_text(tmp_path / "c.json", "{}")
+        assert (tmp_path / "c.json").stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(umask)
+
+
 FAST_EXAMPLES = ["gadget_maximum", "gadget_sawtooth", "threshold_gates"]
 
 
