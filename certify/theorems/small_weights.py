@@ -277,12 +277,12 @@ def _prepend(block: Block, step: Step) -> Block:
     return Block(block.network, (step, *shifted), block.input_names, block.output_names)
 
 
-def small_weights(net: Network, R, p: int, eps, *, rationalise_method: str = "exact", pad: bool = True,
+def small_weights(net: Network, R, p: int, eps, *, rationalise_method: str = "auto", pad: bool = True,
                   gadget_claims: bool = False, construction: str = "small_weights") -> SmallWeights:
     """Return N^ (|N^ - net| <= eps on I^d, depth 3k + 3, polynomial weights) and its certificate.
 
     net is N' in paper form; R > 0 and p >= 1 with Rp an integer define I = {j/p : |j| <= Rp};
-    eps > 0. rationalise_method is "exact" (N'' = N'), "round" or "lp" (rationalise.py); the
+    eps > 0. rationalise_method is "auto", "exact" (N'' = N'), "round" or "lp" (rationalise.py); the
     non-exact routes spend eps/2 on |N'' - N'| and the read-out spends what is left.
     pad=False returns the depth-(3k + 2) network.
     """
@@ -293,7 +293,7 @@ def small_weights(net: Network, R, p: int, eps, *, rationalise_method: str = "ex
         raise MalformedError(f"small_weights eps: must be > 0, got {eps}")
     grid = Grid(net.input_dim, _rational(R, "small_weights R"), p)
     started = time.perf_counter()
-    rat = rationalise(net, grid, 0 if rationalise_method == "exact" else eps / 2, rationalise_method)
+    rat = rationalise(net, grid, eps / 2, rationalise_method)
     n2 = rat.network
     layers = integer_layers(n2, grid)
     block, offsets = simulate(n2, grid, layers, gadget_claims)
