@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 
 from certify.kernel.check import check_shard
@@ -21,7 +22,7 @@ from certify.kernel.sweep import scan
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
                     "NUMEXPR_NUM_THREADS")
-MIN_WORK = 1 << 26  # points x (weights + neurons) below which a check stays in this process
+MIN_WORK = 1 << 32  # points x (weights + neurons) below which a check stays in this process (~5 s)
 SHARD_POINTS = 1 << 12  # no shard is smaller than this (unless the domain is)
 
 
@@ -77,14 +78,41 @@ def _init(data: bytes, limits) -> None:
     _DATA, _LIMITS = data, limits
 
 
-def _work(rng: tuple[int, int]) -> tuple:
-    return check_shard(_DATA, rng[0], rng[1], _LIMITS)
+def _work(start: int, stop: int) -> tuple:
+    return check_shard(_DATA, start, stop, _LIMITS)
+
+
+@contextmanager
+def one_blas_thread():
+    """Set the BLAS thread variables to 1 while worker processes start (each reads them when it imports
+    numpy), then restore them."""
+    saved = {k: os.environ.get(k) for k in THREAD_VARIABLES}
+    os.environ.update({k: "1" for k in THREAD_VARIABLES})
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                del os.environ[k]
+            else:
+                os.environ[k] = v
+
+
+def _context():
+    """Return the 'forkserver' context (workers fork from a clean server that has imported the kernel once;
+    no BLAS thread is running there), or 'spawn' where there is no forkserver."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["certify.parallel"])
+    return context
 
 
 class Processes:
     """A runner for certify.kernel.check(run=...): shards on `jobs` processes (default: every core), started
-    with 'spawn' and one BLAS thread each. jobs=1, or a check whose work is below MIN_WORK (process start-up
-    would cost more than it saves), runs in this process."""
+    by a fork server (else 'spawn') with one BLAS thread each. jobs=1, or a check whose work is below MIN_WORK (process start-up
+    would cost more than it saves), runs in this process. A worker that dies breaks the pool: an error, not
+    a hang."""
 
     def __init__(self, jobs: int | None = None, limits=None, progress: bool = False):
         self.jobs, self.limits, self.progress = jobs or cores(), limits, progress
@@ -94,25 +122,13 @@ class Processes:
         with progress_bar(size, self.progress) as tick:
             if self.jobs == 1 or work(cert) < MIN_WORK:
                 return [scan(cert, 0, size, tick)]
-            results = []
-            with self._pool(data) as pool:
-                for r in pool.imap_unordered(_work, split(size, self.jobs)):
-                    results.append(r)
-                    if tick and len(r) == 4:
-                        tick(r[1] - r[0])
+            context, results = _context(), []
+            with one_blas_thread(), ProcessPoolExecutor(self.jobs, context, _init, (data, self.limits)) as pool:
+                for future in as_completed([pool.submit(_work, a, b) for a, b in split(size, self.jobs)]):
+                    results.append(future.result())
+                    if tick and len(results[-1]) == 4:
+                        tick(results[-1][1] - results[-1][0])
             return results
 
     def close(self) -> None:
         """Nothing to stop: each large check starts and ends its own pool."""
-
-    def _pool(self, data: bytes):
-        saved = {k: os.environ.get(k) for k in THREAD_VARIABLES}
-        os.environ.update({k: "1" for k in THREAD_VARIABLES})  # read by BLAS when a worker imports numpy
-        try:
-            return multiprocessing.get_context("spawn").Pool(self.jobs, _init, (data, self.limits))
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    del os.environ[k]
-                else:
-                    os.environ[k] = v
