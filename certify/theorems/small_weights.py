@@ -33,7 +33,7 @@ from ..build import Block, Step, compose, linear, parallel
 from ..certificate import Certificate, certificate
 from ..domain import Grid
 from ..gadgets.arithmetic import relu_of_sum, weighted_sum_bits
-from ..gadgets.bits import bits
+from ..gadgets.bits import bit_expr, bits
 from ..gadgets.claims import add_claims
 from ..kernel.errors import MalformedError
 from ..kernel.numbers import format_rational, parse_rational
@@ -94,8 +94,7 @@ def integer_layers(net: Network, grid: Grid) -> tuple[IntLayer, ...]:
         C = tuple(tuple(int(w * q) for w in r) for r in W)
         beta = tuple(int(v * q) for v in shifted)
         S *= q
-        Z = H @ np.array(C, dtype=object).T + np.array(beta, dtype=object) if H.shape[1] else \
-            np.tile(np.array(beta, dtype=object), (H.shape[0], 1))
+        Z = H @ np.array(C, dtype=object).T + np.array(beta, dtype=object)
         H = Z if l == net.depth else np.maximum(Z, 0)
         out.append(IntLayer(q, S, C, beta, tuple(int(v) for v in H.min(axis=0)), tuple(int(v) for v in H.max(axis=0))))
     return tuple(out)
@@ -106,10 +105,6 @@ def truncated(net: Network, l: int) -> Network:
     n = net.sparse_layers[l - 1].size
     ident = Layer(n, tuple(((i, Fraction(1)),) for i in range(n)), None)
     return Network(net.input_dim, net.sparse_layers[:l] + (ident,), "paper")
-
-
-def _bit(expr, k: int):
-    return ["mod", ["floor", ["div", expr, 2**k]], 2]
 
 
 def _owner(block: Block, neuron) -> int:
@@ -165,7 +160,7 @@ def _claim_bits(block: Block, offsets, counts, values) -> Block:
     for off, count, expr in zip(offsets, counts, values):
         for b in range(count):
             neuron = (depth, off + b)
-            extra.setdefault(_owner(block, neuron), []).append(([(depth, off + b, 1)], _bit(expr, b)))
+            extra.setdefault(_owner(block, neuron), []).append(([(depth, off + b, 1)], bit_expr(b, expr)))
     return add_claims(block, extra)
 
 
@@ -177,8 +172,9 @@ def _input_bits(grid: Grid, d: int) -> Block:
     return parallel(*blocks, nonneg=[[True] * b.network.output_dim for b in blocks])
 
 
-def simulate(net: Network, grid: Grid, layers, gadget_claims: bool = False) -> Block:
-    """Return the block whose outputs are the two's complement bits of Y = S_k N''(x) (steps 2-3)."""
+def simulate(net: Network, grid: Grid, layers, gadget_claims: bool = False) -> tuple[Block, list[int]]:
+    """Return the block whose outputs are the two's complement bits of Y_o = S_k N''(x)_o (steps 2-3),
+    and the index of the first bit of each output."""
     k, d = net.depth, net.input_dim
     L0 = (2 * grid.Rp).bit_length()
     block = _input_bits(grid, d)
@@ -251,7 +247,7 @@ def read_out(block: Block, net: Network, lay: IntLayer, offsets, eps: Fraction, 
 def weight_bound(grid: Grid, layers, width: int, B: Fraction) -> dict:
     """Return the polynomial bound on every weight and bias of N^ and its ingredients.
 
-    w = max(d, width of N''); beta = the largest bit length of an integer coefficient or bias
+    w = max(d, hidden width of N''); beta = the largest bit length of an integer coefficient or bias
     of the recursion; mu = the largest bit width of a number fed to a layer (input: bitlength(2Rp));
     N = 1 + w min(beta, mu) bounds every column of the iterated additions, whose weights are
     < max(4 N^3, W + 1) with W <= beta + mu + bitlength(w + 1) + 1 the two's complement width;
@@ -300,7 +296,7 @@ def small_weights(net: Network, R, p: int, eps, *, rationalise_method: str = "au
     block, shifts = read_out(block, n2, layers[-1], offsets, eps - rat.error, pad)
     Y = layers[-1]
     B = Fraction(max(max(abs(lo), abs(hi)) for lo, hi in zip(Y.low, Y.top)), Y.scale)
-    wb = weight_bound(grid, layers, n2.width if n2.depth > 1 else 0, B)
+    wb = weight_bound(grid, layers, max(n2.layer_sizes[:-1], default=0), B)
     close = [["if", ["le", ["abs", ["sub", ["network", n2.to_json(), o], ["network", net.to_json(), o]]],
                      format_rational(rat.tolerance)], 0, 1] for o in range(net.output_dim)]
     step = Step("rationalise", f"N'' in Q_t, t = {rat.t} ({rat.method}): |N'' - N'| <= {format_rational(rat.tolerance)} "
@@ -317,7 +313,7 @@ def small_weights(net: Network, R, p: int, eps, *, rationalise_method: str = "au
               "nn_widths": n2.layer_sizes, "scales": [lay.scale for lay in layers],
               "bit_widths": [list(lay.bit_widths()) for lay in layers[:-1]], "readout_shift": shifts,
               "weight_polynomial": WEIGHT_POLYNOMIAL,
-              "weight_bound": {key: v for key, v in wb.items() if key != "terms"} | {"terms": wb["terms"]}}
+              "weight_bound": wb}
     cert = certificate(block, grid, [["network", net.to_json(), o] for o in range(net.output_dim)],
                        construction=construction, parameters=params, paper=PAPER, theorem=THEOREM, eps=eps)
     stats = {"build_seconds": built, "certificate_seconds": time.perf_counter() - started - built}
