@@ -120,7 +120,7 @@ def prepare(net: Network, box: list, den: int, gather: int = 1 << 22, max_bits: 
             for c in np.unique(count[count > 0]).tolist():
                 sel = np.flatnonzero(count == c)
                 at = (first[sel][:, None] + np.arange(c)).ravel()
-                groups.append((sel, layer.cols[at], w[at][:, None], c))
+                groups.append((sel, layer.cols[at], w[at].reshape(len(sel), c), c))
         layers.append((mat, groups, np.array(bn, dtype=w.dtype)[:, None]))
         dens.append(dens[-1] * q)
         bound = new
@@ -135,10 +135,8 @@ def forward(plan: Plan, x: np.ndarray) -> list:
         v = values[-1]
         v = (v.astype(np.int64) if v.dtype == np.float64 != bias.dtype else v).astype(bias.dtype, copy=False)
         z = mat @ v if mat is not None else np.zeros((len(bias), v.shape[1]), dtype=bias.dtype)
-        for sel, cols, w, c in groups:
-            g = np.take(v, cols, axis=0)
-            g *= w
-            z[sel] += g.reshape(len(sel), c, -1).sum(axis=1)
+        for sel, cols, w, c in groups:  # row sel[r] = sum_k w[r, k] * v[cols[r * c + k]]
+            z[sel] = np.einsum("rkm,rk->rm", np.take(v, cols, axis=0).reshape(len(sel), c, -1), w)
         z += bias
         values.append(np.maximum(z, 0, out=z) if l < len(plan.layers) - 1 else z)
     return values

@@ -1,0 +1,137 @@
+"""Exact evaluation against float64 numpy and against naive per-point Fractions, side by side.
+
+Run: python benchmarks/bench_exact.py [--quick]
+
+For each network, on the same grid points: float64 numpy (dense matrices, or a scipy CSR matrix for the
+sparse network) in chunks of the kernel's size; the kernel's exact evaluation (certify/kernel/network.py:
+float64 when every partial sum is proven < 2^53, int64 < 2^63, else Python ints); the builder's exact
+evaluation (certify.evaluate: float64, int64 or multimodular); and certify.reference (pure Python
+Fractions, point by point) on a sample of points, extrapolated to all of them. The kernel's outputs are
+compared with the reference on the sample. Best of 3 runs; BLAS single-threaded (set by run_all.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse
+
+sys.path.insert(0, str(Path(__file__).parent))
+from certs import max_network  # noqa: E402
+
+from certify import Grid, Network  # noqa: E402
+from certify.evaluate import evaluate, integer_layers  # noqa: E402
+from certify.kernel import Limits  # noqa: E402
+from certify.kernel import network as knet  # noqa: E402
+from certify.kernel.domain import parse_domain  # noqa: E402
+from certify.kernel.sweep import CHUNK_ELEMENTS  # noqa: E402
+from certify.reference import evaluate_point  # noqa: E402
+
+
+def dense_network(widths, weight: int, seed: int = 1) -> dict:
+    """Return a `network` object with dense random integer weights and biases in [-weight, weight]."""
+    rng, layers = random.Random(seed), []
+    draw = lambda: rng.randint(-weight, weight) or 1
+    for l in range(1, len(widths)):
+        trip = [[i, j, draw()] for i in range(widths[l]) for j in range(widths[l - 1])]
+        bias = None if l == len(widths) - 1 else [draw() for _ in range(widths[l])]
+        layers.append({"size": widths[l], "weights": trip, "bias": bias})
+    return {"form": "paper", "input_dim": widths[0], "layers": layers}
+
+
+def best(fn, repeat=3):
+    times, out = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return min(times), out
+
+
+def float_layers(netj: dict, sparse: bool) -> list:
+    """Return [(W, b)] in float64: W dense (size x prev) or scipy CSR; b a column or None."""
+    out, prev = [], netj["input_dim"]
+    for L in netj["layers"]:
+        r, c, w = zip(*[(i, j, float(Fraction(v))) for i, j, v in L["weights"]])
+        W = scipy.sparse.csr_matrix((w, (r, c)), shape=(L["size"], prev))
+        out.append((W if sparse else W.toarray(), None if L["bias"] is None else
+                    np.array([float(Fraction(b)) for b in L["bias"]])[:, None]))
+        prev = L["size"]
+    return out
+
+
+def compare(name: str, netj: dict, domain: dict, sparse: bool = False, sample: int = 20) -> dict:
+    """Return the timings (seconds) and ratios of one network on one grid."""
+    lim = Limits(max_weights=10**8, max_neurons=10**7)
+    kn = knet.parse_network(netj, "network", lim, lim.max_weights)
+    dom = parse_domain(domain, lim)
+    plan = knet.prepare(kn, dom.box(), dom.den)
+    m = max(1, min(plan.chunk, CHUNK_ELEMENTS // sum(kn.sizes)))
+    X = dom.numerators(0, dom.size)
+    chunks = [X[:, a:a + m] for a in range(0, dom.size, m)]
+    t_kernel, _ = best(lambda: [knet.forward(plan, x)[-1] for x in chunks])
+    F = float_layers(netj, sparse)
+
+    def float64():
+        outs = []
+        for x in chunks:
+            h = x / dom.den
+            for k, (W, b) in enumerate(F):
+                h = W @ h
+                if b is not None:
+                    h += b
+                    np.maximum(h, 0, out=h)
+            outs.append(h)
+        return outs
+    t_float, _ = best(float64)
+    net = Network.from_json(netj)
+    integer_layers(net)
+    grid = Grid(domain["d"], domain["R"], domain["p"])
+    t_builder, ev = best(lambda: evaluate(net, grid), repeat=1 if dom.size * sum(kn.sizes) > 10**9 else 3)
+    idx = sorted(random.Random(0).sample(range(dom.size), min(sample, dom.size)))
+    pts = [grid.point(i) for i in idx]
+    t = time.perf_counter()
+    ref = [evaluate_point(net, p) for p in pts]
+    t_naive = (time.perf_counter() - t) / len(pts) * dom.size
+    got = knet.forward(plan, X[:, idx])[-1]
+    assert all(Fraction(int(got[o, k]), plan.dens[-1]) == ref[k][o] for k in range(len(idx)) for o in range(len(ref[0])))
+    assert [ev[i] for i in idx] == ref, "builder evaluation disagrees with the reference"
+    path = max(plan.paths, key=["float64", "int64", "bigint"].index)
+    row = {"name": name, "points": dom.size, "kernel_path": path, "builder_path": ev.path, "float64": t_float,
+           "kernel": t_kernel, "builder": t_builder, "naive": t_naive, "kernel/float64": t_kernel / t_float,
+           "builder/float64": t_builder / t_float, "naive/kernel": t_naive / t_kernel}
+    print(f"  {name}: {dom.size} points, kernel {path} {t_kernel:.3f} s, builder {ev.path} {t_builder:.3f} s, "
+          f"float64 {t_float:.3f} s, naive Fraction ~{t_naive:.0f} s", file=sys.stderr, flush=True)
+    return row
+
+
+def measure(quick: bool = False) -> list[dict]:
+    """Return one row per network."""
+    g = lambda p: {"kind": "grid", "d": 2, "R": 1, "p": p}
+    return [
+        compare("dense [2,256,256,256,1], |w| <= 8 (bound < 2^53)", dense_network([2, 256, 256, 256, 1], 8),
+                g(40 if quick else 100)),
+        compare("dense [2,64,64,64,1], |w| <= 2^12 (2^53 < bound < 2^63)", dense_network([2, 64, 64, 64, 1], 2**12),
+                g(40 if quick else 100)),
+        compare("dense [2,64,64,64,1], |w| <= 2^24 (bound > 2^63)", dense_network([2, 64, 64, 64, 1], 2**24),
+                g(10 if quick else 20), sample=10),
+        compare("sparse [2,20001,20001,1], 3 non-zeros per row", max_network([20001, 20001], sparse=3),
+                g(10 if quick else 30), sparse=True, sample=3),
+    ]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smaller grids")
+    print(json.dumps(measure(ap.parse_args().quick), indent=1))
+
+
+if __name__ == "__main__":
+    main()
