@@ -43,32 +43,54 @@ def test_wide_sparse_layer_is_exact_against_the_reference_without_dense_matrices
     idx = [0, dom.size // 2 + 5, dom.size - 1]
     x = np.concatenate([dom.numerators(k, k + 1) for k in idx], axis=1)
     refs = [evaluate_layers_point(net, [Fraction(int(v), dom.den) for v in x[:, c]]) for c in range(len(idx))]
-    saved = knet.EXACT
-    for exact in (saved, 0):  # float64, then (EXACT = 0) Python ints on every layer
-        knet.EXACT = exact
+    saved = knet.EXACT, knet.LIMB
+    for exact, limb in ((saved[0], saved[1]), (0, saved[1]), (0, 53)):  # float64, limbs, Python ints
+        knet.EXACT, knet.LIMB = exact, limb
         try:
             plan = knet.prepare(kn, dom.box(), dom.den)
         finally:
-            knet.EXACT = saved
-        assert plan.layers[1][0] is None and plan.paths[1] == ("float64" if exact else "bigint")
+            knet.EXACT, knet.LIMB = saved
+        assert plan.layers[1][0] is None
+        assert plan.paths[1] == "float64" if exact else plan.paths[1].endswith("bigint")
         values = knet.forward(plan, x)
         for c, ref in enumerate(refs):
             for l in (1, 2, 3):
                 assert [Fraction(int(v), plan.dens[l]) for v in values[l][:, c]] == list(ref[l - 1]), (exact, l, c)
 
 
-def test_int64_path_between_2_53_and_2_63():
-    net = {"form": "paper", "input_dim": 1, "layers": [
-        {"size": 2, "weights": [[0, 0, 2**44], [1, 0, -(2**44)]], "bias": [0, 2**50]},
-        {"size": 1, "weights": [[0, 0, 1], [0, 1, 3]], "bias": None}]}
-    kn = knet.parse_network(net, "network", Limits(), 100)
-    dom = parse_domain({"kind": "grid", "d": 1, "R": 2**10, "p": 1}, Limits())
-    plan = knet.prepare(kn, dom.box(), dom.den)
-    assert plan.paths == ("int64", "int64")
-    x = dom.numerators(0, dom.size)
-    y = knet.forward(plan, x)[-1][0]
-    want = [max(2**44 * v, 0) + 3 * max(-(2**44) * v + 2**50, 0) for v in range(-(2**10), 2**10 + 1)]
-    assert [int(v) for v in y] == want
+def ref_forward(net, x):
+    """The output of a JSON network at x, in Fractions (the oracle)."""
+    h = list(x)
+    for k, layer in enumerate(net["layers"]):
+        z = [Fraction(b) for b in layer["bias"]] if layer["bias"] is not None else [Fraction(0)] * layer["size"]
+        for i, j, w in layer["weights"]:
+            z[i] += Fraction(w) * h[j]
+        h = z if k == len(net["layers"]) - 1 else [max(v, Fraction(0)) for v in z]
+    return h
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_limb_paths_beyond_2_53_agree_with_the_oracle(seed):
+    """Bounds past 2^53: float64 products of limbs of the inputs, combined in int64 (< 2^62) or Python ints."""
+    rng, seen = random.Random(seed), set()
+    for W, R, density in [(2**10, 2**20, 1), (2**14, 2**12, 0.3), (2**20, 2**10, 1), (2**35, 2**30, 0.3),
+                          (3, 2**60, 1), (2**38, 2**100, 1)]:
+        sizes, layers = [2, 12, 12, 3], []
+        for l in range(1, 4):
+            trip = [[i, j, rng.randint(-W, W) or 1] for i in range(sizes[l]) for j in range(sizes[l - 1])
+                    if rng.random() < density]
+            layers.append({"size": sizes[l], "weights": trip,
+                           "bias": [rng.randint(-W, W) for _ in range(sizes[l])] if l < 3 else None})
+        net = {"form": "paper", "input_dim": 2, "layers": layers}
+        axis = sorted({-R, -R + 1, -7, 0, 1, 3, R // 3, R - 1, R})
+        dom = parse_domain({"kind": "product", "sets": [axis, axis]}, Limits())
+        plan = knet.prepare(knet.parse_network(net, "network", Limits(), 10**6), dom.box(), dom.den)
+        x = dom.numerators(0, dom.size)
+        y = knet.forward(plan, x)[-1]
+        assert all([Fraction(int(v)) for v in y[:, c]] == ref_forward(net, [Fraction(int(t)) for t in x[:, c]])
+                   for c in range(dom.size)), plan.paths
+        seen.update(plan.paths)
+    assert {"float64", "2 x float64", "2 x float64, bigint", "bigint"} <= seen, seen
 
 
 def in_process(parts):

@@ -13,6 +13,7 @@ from .errors import LimitError, MalformedError
 from .fields import integer, lst, obj, rational, rationals
 
 EXACT = 2**53  # float64 holds every integer of smaller magnitude exactly
+LIMB = 13  # fewest bits per limb worth cutting values into (see prepare); below, Python ints
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,8 +83,8 @@ def parse_network(value, where, limits, max_weights, max_neurons=None) -> Networ
 
 @dataclass(frozen=True, eq=False)
 class Plan:
-    """A network ready to evaluate: per layer (dense matrix or None, row groups, bias column) and path
-    ("float64", "int64" or "bigint"); the denominators D_0..D_k; points per chunk."""
+    """A network ready to evaluate: per layer (dense float64 matrix or None, row groups, bias column, limb
+    bits s, limbs K) and path; the denominators D_0..D_k; points per chunk."""
     layers: tuple
     paths: tuple
     floats: tuple
@@ -92,25 +93,32 @@ class Plan:
 
 
 def prepare(net: Network, box: list, den: int, gather: int = 1 << 22, max_bits: int = 0) -> Plan:
-    """Return the evaluation plan. Exact interval bounds prove a bound M on every input, weight and
-    partial sum of a layer: M < 2^53 runs it in float64 (exact in any summation order), M < 2^63 in
-    int64, else on Python ints. A float64 layer with >= 1/16 non-zeros is a dense matrix; other layers
-    group their rows by number of non-zeros c and sum c gathered products per row, holding <= `gather`
-    products per chunk of points. `box[j]` bounds |numerator| of input j (denominator `den`). With max_bits,
-    a layer whose values may need more bits (numerator and denominator) is refused before it runs."""
+    """Return the evaluation plan. Exact interval bounds prove a bound M on every input, weight and partial
+    sum of a layer. M < 2^53: the layer runs in float64, exact in any summation order ("float64"). Else, if
+    every row has sum |w| = S < 2^(53 - LIMB), its input is cut into K limbs of s = 52 - bits(S) bits: u_0 = v,
+    u_(t+1) = floor(u_t / 2^s), v_t = u_t mod 2^s, v_(K-1) = u_(K-1) (|v_(K-1)| <= 2^(s-1) as |v| < 2^(s K - 1)).
+    Each W v_t is exact in float64 (partial sums <= S 2^s < 2^53) and W u_t = 2^s W u_(t+1) + W v_t, from
+    t = K-1 down, in int64 ("K x float64") when M < 2^62 (then |W u_t| <= M + S, |2^s W u_(t+1)| <= M + 2^52),
+    else in Python ints ("K x float64, bigint"). Otherwise the layer runs on Python ints ("bigint"). A layer with >= 1/16 non-zeros is a dense matrix; the others group their rows by
+    number of non-zeros c and sum c gathered products per row, holding <= `gather` products per chunk of
+    points. `box[j]` bounds |numerator| of input j (denominator `den`). With max_bits, a layer whose values
+    may need more bits (numerator and denominator) is refused before it runs."""
     layers, paths, dens, bound, chunk = [], [], [den], list(box), 1 << 16
     for layer in net.layers:
         q = lcm(*(v.denominator for v in layer.weights + (layer.bias or ())))
         wn = [v.numerator * (q // v.denominator) for v in layer.weights]
         bn = [b.numerator * (q // b.denominator) * dens[-1] for b in layer.bias or [0] * layer.size]
-        new = [abs(b) for b in bn]  # |bn_i + sum_j Wn_ij v_j| and all its partial sums are <= new[i]
+        new, rows = [abs(b) for b in bn], [0] * layer.size  # new[i] bounds |bn_i + sum_j Wn_ij v_j| and its partial sums
         for i, j, w in zip(layer.rows.tolist(), layer.cols.tolist(), wn):
-            new[i] += abs(w) * bound[j]
+            new[i], rows[i] = new[i] + abs(w) * bound[j], rows[i] + abs(w)
         top = max(bound + new + [abs(w) for w in wn])
         if max_bits and top.bit_length() + (dens[-1] * q).bit_length() > max_bits:
             raise LimitError(f"network.layers[{len(paths)}]: its values may need more than {max_bits} bits (limit)")
-        paths.append("float64" if top < EXACT else "int64" if top < EXACT << 10 else "bigint")
-        w, mat, groups = np.array(wn, dtype={"float64": np.float64, "int64": np.int64}.get(paths[-1], object)), None, []
+        s = 52 - max(rows).bit_length()
+        k = 0 if top < EXACT or s < LIMB else -(-(max(bound).bit_length() + 1) // s)
+        wide = top >= EXACT << 9
+        paths.append("float64" if top < EXACT else "bigint" if not k else f"{k} x float64" + ", bigint" * wide)
+        w, mat, groups = np.array(wn, dtype=np.float64 if top < EXACT or k else object), None, []
         if w.dtype == np.float64 and layer.size * len(bound) <= 16 * len(wn):
             mat = np.zeros((layer.size, len(bound)))
             mat[layer.rows, layer.cols] = w
@@ -119,24 +127,39 @@ def prepare(net: Network, box: list, den: int, gather: int = 1 << 22, max_bits: 
             first, chunk = np.cumsum(count) - count, min(chunk, max(1, gather // max(1, len(wn))))
             for c in np.unique(count[count > 0]).tolist():
                 sel = np.flatnonzero(count == c)
-                at = (first[sel][:, None] + np.arange(c)).ravel()
-                groups.append((sel, layer.cols[at], w[at].reshape(len(sel), c), c))
-        layers.append((mat, groups, np.array(bn, dtype=w.dtype)[:, None]))
+                groups.append((sel, layer.cols[(first[sel][:, None] + np.arange(c)).ravel()],
+                               w[(first[sel][:, None] + np.arange(c)).ravel()].reshape(len(sel), c)))
+        dtype = np.float64 if top < EXACT else np.int64 if k and not wide else object
+        layers.append((mat, groups, np.array(bn, dtype=dtype)[:, None], s, k))
         dens.append(dens[-1] * q)
         bound = new
     return Plan(tuple(layers), tuple(paths), tuple(p == "float64" for p in paths), tuple(dens), chunk)
 
 
+def _product(mat, groups, v, size: int) -> np.ndarray:
+    """Return W @ v (W as a dense matrix, or as row groups: row sel[r] = sum_c w[r, c] * v[cols[r * C + c]])."""
+    z = mat @ v if mat is not None else np.zeros((size, v.shape[1]), dtype=v.dtype)
+    for sel, cols, w in groups:
+        z[sel] = np.einsum("rcm,rc->rm", np.take(v, cols, axis=0).reshape(len(sel), w.shape[1], -1), w)
+    return z
+
+
 def forward(plan: Plan, x: np.ndarray) -> list:
     """Return the numerators of every layer [x, h_1, ..., y] on a (d, m) chunk (denominators plan.dens);
-    float64 layers hold them in float64 arrays."""
+    float64 layers hold them in float64 arrays, limb layers in int64 or object arrays."""
     values = [x]
-    for l, (mat, groups, bias) in enumerate(plan.layers):
+    for l, (mat, groups, bias, s, k) in enumerate(plan.layers):
         v = values[-1]
-        v = (v.astype(np.int64) if v.dtype == np.float64 != bias.dtype else v).astype(bias.dtype, copy=False)
-        z = mat @ v if mat is not None else np.zeros((len(bias), v.shape[1]), dtype=bias.dtype)
-        for sel, cols, w, c in groups:  # row sel[r] = sum_k w[r, k] * v[cols[r * c + k]]
-            z[sel] = np.einsum("rkm,rk->rm", np.take(v, cols, axis=0).reshape(len(sel), c, -1), w)
+        v = v.astype(np.int64) if v.dtype == np.float64 and bias.dtype != np.float64 else v
+        if not k:
+            z = _product(mat, groups, v.astype(bias.dtype, copy=False), len(bias))
+        else:
+            v, parts, z = v if v.dtype == object else v.astype(np.int64), [], 0  # limbs: see prepare
+            for t in range(k):
+                parts, v = parts + [v if t == k - 1 else v % (1 << s)], v >> s
+            for part in reversed(parts):
+                z = z * (1 << s) + _product(mat, groups, part.astype(np.float64), len(bias)).astype(np.int64).astype(
+                    bias.dtype)
         z += bias
         values.append(np.maximum(z, 0, out=z) if l < len(plan.layers) - 1 else z)
     return values
