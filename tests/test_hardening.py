@@ -181,6 +181,31 @@ def test_network_values_over_the_bit_limit_are_refused_before_the_layer_runs():
     assert "its values may need more than 262144 bits" in refused(d, within=2.0)
 
 
+def _overlapping_steps(n, steps):
+    """A network with a hidden layer of n neurons and `steps` steps that each claim a weight bound on all of
+    them (steps may overlap when steps_cover is false): the structural checks cost n per step."""
+    net = {"form": "paper", "input_dim": 1, "layers": [
+        {"size": n, "weights": [[i, 0, 1] for i in range(n)], "bias": [0] * n},
+        {"size": 1, "weights": [[0, 0, 1]], "bias": None}]}
+    st = [{"id": s, "op": "o", "label": "l", "params": {}, "neurons": [[1, 0, n]], "inputs": ["x"],
+           "claims": {"max_weight": 1, "values": []}} for s in range(steps)]
+    return {"format": "certify/v1", "provenance": good()["provenance"], "domain": {"kind": "points", "points": [[0]]},
+            "network": net, "network_sha256": network_sha256(net), "target": None,
+            "claims": {"depth": 2, "width": n, "layer_sizes": [n, 1], "max_weight": 1, "max_abs_weight": 1,
+                       "max_abs_bias": 0, "sup_error": None, "steps_cover": False}, "steps": st}
+
+
+def test_steps_naming_too_many_neurons_in_all_are_refused():
+    """300 steps over the same 100,000 neurons would cost 3 * 10^7 Fraction comparisons (minutes)."""
+    assert refused(_overlapping_steps(100_000, 300), within=10).startswith(
+        "steps: their ranges name 30000000 neurons in all, over the limit of 1000000")
+
+
+def test_the_time_budget_covers_the_structural_checks():
+    c = _overlapping_steps(20_000, 40)
+    assert "the time budget of 0.2 s is spent" in refused(c, limits=Limits(max_seconds=0.2), within=5)
+
+
 def test_the_time_budget_is_per_pass_and_names_the_claim():
     c = _slow_certificate()
     message = refused(c, limits=Limits(max_seconds=0.05))

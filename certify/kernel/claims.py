@@ -1,7 +1,10 @@
 """The claims that the network's structure alone decides: depth, width, sizes, weight bounds, steps."""
 
+import time
+
 import numpy as np
 
+from .errors import LimitError
 from .numbers import format_rational as fmt
 from .report import claim
 from .steps import check_cover, check_sources
@@ -49,7 +52,10 @@ def static_claims(cert) -> list:
                _bound("max_weight", net, every, c.max_weight),
                _bound("max_abs_weight", net, every, c.max_abs_weight, biases=False),
                _bound("max_abs_bias", net, every, c.max_abs_bias, weights=False)]
+    deadline = time.monotonic() + cert.limits.max_seconds
     for st in cert.steps:
+        if time.monotonic() > deadline:
+            raise LimitError(f"steps[{st.id}]: the time budget of {cert.limits.max_seconds} s is spent (limit)")
         results.append(check_sources(net, cert.steps, st))
         if st.max_weight is not None:
             results.append(_bound(f"steps[{st.id}].claims.max_weight", net, st.neurons, st.max_weight))

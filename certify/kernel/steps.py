@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import MalformedError
+from .errors import LimitError, MalformedError
 from .fields import integer, lst, obj, rational, typed
 from .numbers import format_rational
 from .report import claim
@@ -66,7 +66,11 @@ def _step(st, s, sizes, parser, limits) -> Step:
 def parse_steps(value, net, parser, limits) -> tuple:
     """Return the parsed `steps` list; its value claims may name neuron values ["v", l, i]."""
     parser.sizes = net.sizes
-    return tuple(_step(st, s, net.sizes, parser, limits) for s, st in enumerate(lst(value, "steps")))
+    steps = tuple(_step(st, s, net.sizes, parser, limits) for s, st in enumerate(lst(value, "steps")))
+    named = sum(b - a for st in steps for _, a, b in st.neurons)  # the work of the per-step structural checks
+    if named > limits.max_neurons:
+        raise LimitError(f"steps: their ranges name {named} neurons in all, over the limit of {limits.max_neurons}")
+    return steps
 
 
 def _inside(cols: np.ndarray, intervals) -> np.ndarray:
