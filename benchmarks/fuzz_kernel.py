@@ -30,7 +30,7 @@ from collections import Counter
 from fractions import Fraction as F
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, seed, settings, strategies as st
+from hypothesis import HealthCheck, given, reject, seed, settings, strategies as st
 from hypothesis.errors import HypothesisException
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -206,11 +206,19 @@ def certificates(draw):
         target = [draw(expressions(d)) for _ in range(outputs)]
     eps = draw(st.sampled_from([None, None, F(1, 3), F(10**6)]))
     try:
-        cert = certificate(blk, dom, target, construction="fuzz", parameters={"d": d}, eps=eps,
-                           attained=draw(st.booleans()), hints=draw(st.booleans()))
-    except ClaimError:  # a loose eps that is too small for this target: not a valid certificate
-        cert = certificate(blk, dom, target, construction="fuzz", parameters={"d": d})
+        try:
+            cert = certificate(blk, dom, target, construction="fuzz", parameters={"d": d}, eps=eps,
+                               attained=draw(st.booleans()), hints=draw(st.booleans()))
+        except ClaimError:  # a loose eps that is too small for this target: not a valid certificate
+            cert = certificate(blk, dom, target, construction="fuzz", parameters={"d": d})
+    except Exception as e:  # noqa: BLE001  a bug of the builder (not of the kernel): recorded, skipped
+        BUILDER_ERRORS.append(f"{type(e).__name__}: {e} | network {json.dumps(blk.network.to_json())[:3000]} "
+                              f"| domain {json.dumps(dom.to_json())[:300]} | target {json.dumps(target)[:1000]}")
+        reject()
     return cert.data
+
+
+BUILDER_ERRORS = []
 
 
 # ---------------------------------------------------------------- mutations
@@ -368,7 +376,7 @@ class Tally:
 
     def __init__(self):
         self.codes, self.kinds, self.prefixes, self.problems = Counter(), Counter(), Counter(), []
-        self.accepted_mutants, self.certificates = 0, 0
+        self.accepted_mutants, self.certificates, self.builder_errors = 0, 0, []
 
     def add(self, kind, code, message, mutant, oracle=None):
         self.codes[code] += 1
@@ -397,6 +405,7 @@ class Tally:
         self.problems += other.problems
         self.accepted_mutants += other.accepted_mutants
         self.certificates += other.certificates
+        self.builder_errors += other.builder_errors
 
 
 def parse_mutant(blob):
@@ -451,6 +460,7 @@ def worker(args) -> Tally:
 
     try:
         run()
+        tally.builder_errors = list(BUILDER_ERRORS)
     except HypothesisException as e:
         tally.problems.append({"problem": f"hypothesis: {e}", "kind": "-", "code": None, "message": "", "mutant": None})
     finally:
@@ -492,6 +502,10 @@ def main(argv=None) -> int:
           ", ".join(f"{p} {c}" for p, c in total.prefixes.most_common()))
     for p in total.problems[:10]:
         print("PROBLEM:", p["problem"], p["kind"], p["code"], p["message"][:600])
+    print(f"builder errors while generating (bugs outside the kernel, those certificates skipped): "
+          f"{len(total.builder_errors)}")
+    for e in total.builder_errors[:3]:
+        print("BUILDER:", e[:800])
     if args.report:
         args.report.write_text(json.dumps([{k: (v.decode("latin-1") if isinstance(v, bytes) else v)
                                             for k, v in p.items()} for p in total.problems], indent=1))
