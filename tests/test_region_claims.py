@@ -4,6 +4,7 @@ parametric formulas) is rejected with a precise message, and each counterexample
 exactly with the reference evaluator."""
 
 import copy
+from dataclasses import replace
 import random
 import re
 from fractions import Fraction
@@ -14,7 +15,9 @@ import sympy
 from certify import Network, Product, certificate
 from certify.extra_claims import ExtraClaims, holds
 from certify.gadgets import sawtooth, yarotsky_square
-from certify.kernel import check
+from certify.kernel import Limits, check, parse
+from certify.kernel.errors import LimitError
+from certify.kernel.region_claims import check_extra
 from certify.kernel import smt as ksmt
 from certify.kernel.numbers import format_rational
 from certify.reference import evaluate_layers_point, evaluate_point
@@ -77,7 +80,8 @@ def test_true_certificates_verify_and_say_what_rests_on_z3(certs):
         report = check(data)
         assert report.ok, (name, report.first_failure)
         assert holds(data), name
-    assert check(certs["three"]).info["solver"] and "solver" not in check(certs["saw"]).info
+    assert check(certs["three"]).info["solver"] and "solver" not in check(certs["yar"]).info
+    assert check(certs["saw"]).info["solver"] == ["weight_bounds.parametric: Z3 proves 2 bound(s) for all parameters"]
 
 
 def test_piece_count_and_slope_set(certs):
@@ -188,6 +192,12 @@ def test_parametric_claims(certs):
     bad = copy.deepcopy(certs["saw"])
     bad["claims"]["weight_bounds"]["parametric"]["parameters"][0]["min"] = 5
     assert "k = 4 is outside its declared range" in failure(bad)[1]
+
+
+def test_time_budget_is_a_refused_limit(certs):
+    cert = replace(parse(certs["saw"]), limits=Limits(max_seconds=0))
+    with pytest.raises(LimitError, match=r"claims.regions\[0\]: the time budget of 0 s is spent \(limit\)"):
+        check_extra(cert, {})
 
 
 def test_z3_unknown_is_a_rejection(certs, monkeypatch):

@@ -122,11 +122,11 @@ def in_range(params, at) -> str | None:
     return None
 
 
-def prove(params, quantity, relation, bound):
+def prove(params, quantity, relation, bound, timeout_ms=None):
     """Return None if Z3 proves quantity <relation> bound for all parameters in range, else a counterexample
     (dict of exact values). Raise TimeoutError if Z3 answers unknown."""
     symbols = {n: z3.Int(n) if is_int else z3.Real(n) for n, (is_int, _, _) in params.items()}
-    solver = make_solver()
+    solver = make_solver(timeout_ms=timeout_ms)
     for name, (_, lo, hi) in params.items():
         solver.add(*([symbols[name] >= num(lo)] if lo is not None else []),
                    *([symbols[name] <= num(hi)] if hi is not None else []))

@@ -4,6 +4,7 @@ claims.regions lists claims about the network on a continuous set (pieces, affin
 lipschitz); claims.weight_bounds bounds weights per layer and proves parametric formulas with Z3.
 """
 
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -126,32 +127,46 @@ def value_at(layers, x) -> Fraction:
     return h[0]
 
 
-def _box_solver(lo, hi):
+def _box_solver(lo, hi, ctx):
     """Return Z3 variables and a solver holding the box lo <= x <= hi."""
-    xs, solver = [z3.Real(f"x_{j}") for j in range(len(lo))], make_solver()
+    xs, solver = [z3.Real(f"x_{j}") for j in range(len(lo))], make_solver(timeout_ms=ctx.ms())
     solver.add(*[v >= num(a) for v, a in zip(xs, lo)], *[v <= num(a) for v, a in zip(xs, hi)])
     return xs, solver
 
 
-def _counted(regions, where):
-    """Yield the regions, refusing more than MAX_PIECES of them."""
+def _counted(regions, where, ctx):
+    """Yield the regions, refusing more than MAX_PIECES of them or going over the time budget."""
     for k, region in enumerate(regions):
         if k == MAX_PIECES:
             raise LimitError(f"{where}: more than {MAX_PIECES} linear regions (limit)")
+        ctx.tick()
         yield region
 
 
 class _Context:
     """The state of one certificate's check: Report.info (claims resting on Z3) and the sweeps made so far."""
 
-    def __init__(self, info):
-        self.info, self.sweeps = info, {}
+    def __init__(self, info, seconds):
+        self.info, self.sweeps, self.seconds, self.where, self.deadline = info, {}, seconds, "", 0.0
+
+    def start(self, where):
+        """Start the time budget (Limits.max_seconds) of one claim."""
+        self.where, self.deadline = where, time.monotonic() + self.seconds
+
+    def tick(self):
+        """Refuse (LimitError, exit 2) to go on once the claim's time budget is spent."""
+        if time.monotonic() > self.deadline:
+            raise LimitError(f"{self.where}: the time budget of {self.seconds} s is spent (limit)")
+
+    def ms(self) -> int:
+        """Return the milliseconds left in the budget (at least 1), for Z3's time-out."""
+        return max(1, int((self.deadline - time.monotonic()) * 1000))
 
     def sweep(self, layers, lo, hi, where):
         """Return the 1-D pieces of one-output dense layers on [lo, hi], computed once per layers object."""
         key = (id(layers), lo, hi)
         if key not in self.sweeps:
-            self.sweeps[key] = (layers, sweep_1d(layers, lo, hi, MAX_PIECES, where))
+            self.sweeps[key] = (layers, sweep_1d(layers, lo, hi, MAX_PIECES, where, self.tick))
         return self.sweeps[key][1]
 
     def solver(self, where, what):
@@ -177,7 +192,7 @@ def _pieces(r, layers, ctx):
 
 def _affine(r, layers, ctx):
     A, b, c, e, where = r.f["A"], r.f["b"], r.f["c"], r.f["e"], f"{r.where} (affine)"
-    xs, solver = [z3.Real(f"x_{j}") for j in range(len(c))], make_solver()
+    xs, solver = [z3.Real(f"x_{j}") for j in range(len(c))], make_solver(timeout_ms=ctx.ms())
     solver.add(*polytope(A, b, xs))
 
     def refute(model, why):
@@ -188,7 +203,7 @@ def _affine(r, layers, ctx):
 
     if "pattern" not in r.f:
         ctx.solver(r.where, "Z3 region split of P")
-        for G, H in _counted(leaves(layers, solver, xs), r.where):
+        for G, H in _counted(leaves(layers, solver, xs), r.where, ctx):
             model = decide(solver, lin([w - cj for w, cj in zip(G[0], c)], xs, H[0] - e) != 0)
             if model is not None:
                 return refute(model, "the output leaves c.x + e")
@@ -231,14 +246,14 @@ def _sup(r, layers, ctx):
         best, x1 = sup_abs_1d(ctx.sweep(err, lo[0], hi[0], r.where), poly)
         x = (x1,) if best > limit else None
     elif len(lo) == 2:
-        cells, den = cells_2d(err, lo, hi, MAX_PIECES, r.where)
+        cells, den = cells_2d(err, lo, hi, MAX_PIECES, r.where, ctx.tick)
         best, x = max((abs(Fraction(a1 * n1 + a2 * n2 + c * D, den * D)), (Fraction(n1, D), Fraction(n2, D)))
                       for verts, (a1, a2, c) in cells for n1, n2, D in verts)
         x = x if best > limit else None
     else:
         ctx.solver(r.where, "Z3 region split of the box")
-        xs, solver = _box_solver(lo, hi)
-        for G, H in _counted(leaves(err, solver, xs, (lo, hi)), r.where):
+        xs, solver = _box_solver(lo, hi, ctx)
+        for G, H in _counted(leaves(err, solver, xs, (lo, hi)), r.where, ctx):
             out = lin(G[0], xs, H[0])
             model = decide(solver, z3.Or(out > num(limit), out < -num(limit)))
             if model is not None:
@@ -277,12 +292,12 @@ def _lipschitz(r, layers, ctx):
         p = ctx.sweep(layers, lo[0], hi[0], r.where)
         grads = {(Fraction(a, p.den),) for a in set(p.a.tolist())}
     elif len(lo) == 2:
-        cells, den = cells_2d(layers, lo, hi, MAX_PIECES, r.where)
+        cells, den = cells_2d(layers, lo, hi, MAX_PIECES, r.where, ctx.tick)
         grads = {(Fraction(a1, den), Fraction(a2, den)) for _, (a1, a2, _) in cells}
     else:
         ctx.solver(r.where, "Z3 region split of the box")
-        xs, solver = _box_solver(lo, hi)
-        grads = {tuple(G[0]) for G, _ in _counted(leaves(layers, solver, xs, (lo, hi)), r.where)}
+        xs, solver = _box_solver(lo, hi, ctx)
+        grads = {tuple(G[0]) for G, _ in _counted(leaves(layers, solver, xs, (lo, hi)), r.where, ctx)}
     worst = max(sorted(grads), key=lambda g: _norm(g, f["norm"]))
     ok = _norm(worst, f["norm"]) <= limit
     return claim(r.where, ok, f"{where}: the steepest region has gradient {_show(worst)}, dual norm"
@@ -304,13 +319,13 @@ def _instance(c, net, provenance) -> str | None:
     return pm.in_range(c["params"], c["at"])
 
 
-def _parametric(c, net, provenance) -> list:
+def _parametric(c, net, provenance, ctx) -> list:
     bad = _instance(c, net, provenance)
     out = [claim("weight_bounds.parametric", bad is None,
                  f"weight_bounds.parametric: {bad or 'the instance agrees with every formula'}")]
     for k, (q, rel, bound) in enumerate(c["bounds"]):
         where = f"weight_bounds.parametric.bounds[{k}]"
-        cex = pm.prove(c["params"], c["formulas"][q], rel, bound)
+        cex = pm.prove(c["params"], c["formulas"][q], rel, bound, ctx.ms())
         if cex is None:
             out.append(claim(where, True, f"{where}: {q} {rel} bound for all parameters in range (Z3 unsat)"))
             continue
@@ -325,25 +340,23 @@ def _parametric(c, net, provenance) -> list:
 def check_extra(cert, info) -> list:
     """Return the results of the region and weight-bound claims; info["solver"] lists those resting on Z3."""
     (regions, layer_bounds, param), net = cert.extra, cert.network
-    ctx, layers, out = _Context(info), {}, []
+    ctx, layers, out = _Context(info, cert.limits.max_seconds), {}, []
     checks = {"pieces": _pieces, "affine": _affine, "sup_error": _sup, "lipschitz": _lipschitz}
-    for r in regions:
-        o = r.f["output"]
-        layers.setdefault(o, dense(net, o))
-        try:
-            out.append(checks[r.kind](r, layers[o], ctx))
-        except TimeoutError as e:
-            out.append(claim(r.where, False, f"{r.where}: rejected, {e}"))
-    for l, B in enumerate(layer_bounds or ()):
-        out.append(_bound(f"weight_bounds.layers[{l}]", net, [(l + 1, 0, net.sizes[l + 1])], B))
+    tasks = [(r.where, lambda r=r: [checks[r.kind](r, layers.setdefault(r.f["output"], dense(net, r.f["output"])), ctx)])
+             for r in regions]
     if param is not None:
         if param["bounds"]:
             ctx.solver("weight_bounds.parametric", f"Z3 proves {len(param['bounds'])} bound(s) for all parameters")
+        tasks.append(("weight_bounds.parametric", lambda: _parametric(param, net, cert.raw["provenance"]["parameters"], ctx)))
+    for where, task in tasks:
+        ctx.start(where)
         try:
-            out += _parametric(param, net, cert.raw["provenance"]["parameters"])
-        except TimeoutError as e:
-            out.append(claim("weight_bounds.parametric", False, f"weight_bounds.parametric: rejected, {e}"))
-    return out
+            out += task()
+        except TimeoutError as e:  # Z3 unknown: a rejection, or the time budget (exit 2) if that is why
+            ctx.tick()
+            out.append(claim(where, False, f"{where}: rejected, {e}"))
+    return out + [_bound(f"weight_bounds.layers[{l}]", net, [(l + 1, 0, net.sizes[l + 1])], B)
+                  for l, B in enumerate(layer_bounds or ())]
 
 
 def _text(e) -> str:

@@ -145,9 +145,9 @@ def _common_factor(g, row_a, row_b, chunk=1 << 16) -> int:
     return g
 
 
-def sweep_1d(layers, lo: Fraction, hi: Fraction, limit=None, where="sweep") -> Pieces:
+def sweep_1d(layers, lo: Fraction, hi: Fraction, limit=None, where="sweep", tick=None) -> Pieces:
     """Return the exact maximal affine pieces on [lo, hi] (lo < hi) of a one-input, one-output network;
-    refuse (LimitError) more than `limit` pieces."""
+    refuse (LimitError) more than `limit` pieces; tick() is called after each layer (it may raise)."""
     xn = np.array([lo.numerator, hi.numerator], dtype=object)
     xd = np.array([lo.denominator, hi.denominator], dtype=object)
     A, B, D = np.ones((1, 1), dtype=object), np.zeros((1, 1), dtype=object), [1]
@@ -162,6 +162,8 @@ def sweep_1d(layers, lo: Fraction, hi: Fraction, limit=None, where="sweep") -> P
         xn, xd, A, B = _merge(xn, xd, A, B)
         if limit is not None and A.shape[1] > limit:
             raise LimitError(f"{where}: more than {limit} pieces (limit)")
+        if tick:
+            tick()
         for i in range(len(D)):
             g = _common_factor(D[i], A[i], B[i])
             if g > 1:
@@ -225,7 +227,7 @@ def _signs(cell, a1, a2, b) -> list:
     return [a1 * n1 + a2 * n2 + b * d for n1, n2, d in cell]
 
 
-def cells_2d(layers, lo, hi, limit=None, where="cells") -> tuple:
+def cells_2d(layers, lo, hi, limit=None, where="cells", tick=None) -> tuple:
     """Return (cells, den): the linear regions of a two-input, one-output network on the box [lo, hi]
     (lo < hi coordinatewise), each (vertices, (a1, a2, b)) with output (a1 x1 + a2 x2 + b) / den."""
     D = lcm(*(v.denominator for v in list(lo) + list(hi)))
@@ -240,6 +242,8 @@ def cells_2d(layers, lo, hi, limit=None, where="cells") -> tuple:
         if k == len(layers) - 1:
             break
         for i in range(len(bn)):
+            if tick:
+                tick()
             out = []
             for cell, M in cells:
                 s = _signs(cell, *M[i])

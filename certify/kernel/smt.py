@@ -42,10 +42,10 @@ def polytope(A, b, xs) -> list:
 TIMEOUT_MS = 120_000  # per Z3 query; a timeout is `unknown`, which rejects
 
 
-def make_solver(kind=z3.Solver):
-    """Return a fresh Z3 solver (or optimiser) with the per-query timeout set."""
+def make_solver(kind=z3.Solver, timeout_ms=None):
+    """Return a fresh Z3 solver (or optimiser) whose queries time out after TIMEOUT_MS (or timeout_ms if less)."""
     s = kind()
-    s.set("timeout", TIMEOUT_MS)
+    s.set("timeout", min(TIMEOUT_MS, timeout_ms or TIMEOUT_MS))
     return s
 
 
