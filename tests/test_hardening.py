@@ -76,7 +76,7 @@ LIMIT_CASES = {
     "max_neurons": (lambda: good("max2_grid"), Limits(max_neurons=3), "network: 4 neurons, over the limit of 3"),
     "max_expr_nodes": (lambda: good("max2_grid"), Limits(max_expr_nodes=3), "expression nodes"),
     "max_value_bits": (lambda: dict(good(), target=[["add", ["abs", ["x", 0]], ["mul", 0, _pow_tower(4)]]]), None,
-                       "target[0]: an intermediate value may need more than 262144 bits (limit)"),
+                       "target[0]: an intermediate value may need more than 131072 bits (limit)"),
     "max_seconds": (_slow_certificate, Limits(max_seconds=0.05), "time budget"),
 }
 
@@ -155,7 +155,18 @@ def test_a_huge_common_denominator_of_the_domain_is_refused():
     dens = _coprime_denominators(60_000)  # under 15,000 digits each; their lcm has about 290,000 bits
     c = good()
     c["domain"] = {"kind": "points", "points": [[f"1/{q}"] for q in dens]}
-    assert "common denominator of the points has over 262144 bits" in refused(c, within=5.0)
+    assert "common denominator of the points has over 131072 bits" in refused(c, within=5.0)
+
+
+def test_step_terms_with_many_big_coefficients_are_refused():
+    """30 coefficients 1/p^k of ~8,000 bits: their common denominator would have 240,000 bits at every point
+    (12 s on 81 points before the guard)."""
+    c = good("max2_grid")
+    dens = [p ** (9000 // p.bit_length()) for p in (3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61,
+                                                     67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113, 127)]
+    c["steps"][0]["claims"]["values"][0]["terms"] = [[1, 0, 1]] + [[1, 1, f"1/{d}"] for d in dens]
+    assert refused(c, within=1.0).startswith(
+        "steps[0].claims.values[0].terms: the sum of the terms may need more than 131072 bits (limit)")
 
 
 def _deep_big_network(depth, digits):
@@ -166,7 +177,7 @@ def _deep_big_network(depth, digits):
 
 def test_network_values_over_the_bit_limit_are_refused_before_the_layer_runs():
     """Five layers of weight 10^19999 (each within the digit limit): the values would reach 330,000 bits
-    at every point; the exact bounds refuse layer 3 before anything is evaluated."""
+    at every point; the exact bounds refuse layer 1 (133,000 bits) before anything is evaluated."""
     c = good()
     c["network"] = _deep_big_network(5, 19_999)
     c["claims"].update(depth=5, layer_sizes=[1] * 5, width=1, max_weight=10**19_999, max_abs_weight=10**19_999,
@@ -175,10 +186,10 @@ def test_network_values_over_the_bit_limit_are_refused_before_the_layer_runs():
     c["steps"] = [{"id": 0, "op": "n", "label": "n", "params": {}, "neurons": [], "inputs": ["x"],
                    "claims": {"max_weight": None, "values": [{"terms": [[5, 0, 1]], "equals": 0}]}}]
     c.pop("hints", None)
-    assert refused(rehash(c), within=2.0).startswith("network.layers[3]: its values may need more than 262144 bits")
+    assert refused(rehash(c), within=2.0).startswith("network.layers[1]: its values may need more than 131072 bits")
     d = good()
     d["target"] = [["network", _deep_big_network(5, 19_999), 0]]
-    assert "its values may need more than 262144 bits" in refused(d, within=2.0)
+    assert "its values may need more than 131072 bits" in refused(d, within=2.0)
 
 
 def _overlapping_steps(n, steps):

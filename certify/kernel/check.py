@@ -22,7 +22,7 @@ class Limits:
     max_weights: int = 10**7
     max_expr_nodes: int = 10**5
     max_neurons: int = 10**6  # in the network and in every network nested in an expression, each
-    max_value_bits: int = 1 << 18  # of any numerator or denominator computed (domain, network, expression)
+    max_value_bits: int = 1 << 17  # of any numerator or denominator computed (domain, network, expression)
     max_seconds: float = 3600.0  # time budget of each pass over the domain (all pointwise claims)
 
 

@@ -90,7 +90,7 @@ class Env:
     where: str = ""
     t: int = None
     memo: dict = field(default_factory=dict)
-    max_bits: int = 1 << 18  # Limits.max_value_bits: refuse a node whose value may need more bits
+    max_bits: int = 1 << 17  # Limits.max_value_bits: refuse a node whose value may need more bits
     deadline: float = float("inf")  # time.monotonic() past which evaluation is refused (Limits.max_seconds)
 
     def subset(self, mask):

@@ -55,6 +55,8 @@ def _step(st, s, sizes, parser, limits) -> Step:
         wv = f"{w}.claims.values[{j}]"
         terms = [_triple(t, f"{wv}.terms[{k}]", sizes, 0, lambda c, wc: rational(c, wc, limits))
                  for k, t in enumerate(lst(obj(vc, wv, ("terms", "equals"))["terms"], f"{wv}.terms"))]
+        if sum(c.numerator.bit_length() + c.denominator.bit_length() for *_, c in terms) > limits.max_value_bits:
+            raise LimitError(f"{wv}.terms: the sum of the terms may need more than {limits.max_value_bits} bits (limit)")
         values.append(ValueClaim(tuple(terms), parser.expr(vc["equals"], f"{wv}.equals"), vc))
     typed(st["params"], f"{w}.params", dict)
     bound = claims["max_weight"]

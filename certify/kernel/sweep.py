@@ -94,6 +94,8 @@ class StepValue:
             return
         got = (np.zeros(env.x.shape[1], dtype=object), 1)
         for l, i, c in self.vc.terms:
+            if time.monotonic() > env.deadline:
+                raise LimitError(f"{self.where}.terms: the time budget of the pointwise claims is spent (limit)")
             got = rat.add(got, (rat.obj(values[l][i]) * c.numerator, dens[l] * c.denominator))
         want = value(self.vc.expr, replace(env, where=f"{self.where}.equals"))
         bad = np.flatnonzero((rat.diff(got, want) != 0).astype(bool))
@@ -146,7 +148,7 @@ def scan(cert, start: int, stop: int, tick=None) -> tuple:
     """Return the shard (start, stop, layer paths, claim states) of points start..stop-1, evaluated in
     chunks; tick(m), if given, is called after each chunk of m points."""
     dom, plans, checks, plan, lim = cert.domain, {}, _checks(cert), _plan(cert), cert.limits
-    m = max(1, min(plan.chunk, CHUNK_ELEMENTS // max(sum(cert.network.sizes), cert.neurons), (1 << 33) // lim.max_value_bits))
+    m = max(1, min(plan.chunk, CHUNK_ELEMENTS // max(sum(cert.network.sizes), cert.neurons), (1 << 32) // lim.max_value_bits))
     deadline = time.monotonic() + lim.max_seconds  # the budget of this pass (a shard, when sharded)
     for a in range(start, stop, m):
         if time.monotonic() > deadline:
