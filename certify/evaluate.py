@@ -98,7 +98,8 @@ def plan_for_box(net: Network, lo, hi, den: int) -> Plan:
             nhi.append(max(s_hi, 0) if L.relu else s_hi)
         ilo, ihi, D = nlo, nhi, D * L.q
         bounds.append(worst)
-        paths.append("float64" if worst < FLOAT_EXACT else "int64" if worst <= INT64_EXACT else "multimodular")
+        top = max([worst, *(abs(w) for row in L.rows for _, w in row)])  # weights must fit too (inputs may be 0)
+        paths.append("float64" if top < FLOAT_EXACT else "int64" if top <= INT64_EXACT else "multimodular")
     if "multimodular" in paths:  # it runs the whole network: it decides every ReLU itself
         paths = ["multimodular"] * len(paths)
     return Plan(tuple(paths), tuple(bounds))

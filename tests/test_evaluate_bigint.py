@@ -161,3 +161,11 @@ def test_chunks_and_blocks_agree(monkeypatch):
 def test_prime_size_keeps_products_exact(n):
     p = multimodular._max_prime(n + 1)
     assert (n + 1) * (p + 5) * (p - 1) <= 4 * (2**53 - p) < (n + 1) * (p + 6) * p
+
+
+def test_weight_beyond_int64_on_an_always_zero_input():
+    # neuron 1 of layer 1 is relu(<= 1/15 + 1/19 + 1/29 - 1) = 0: the bounds are small, the weight is not
+    net = Network.from_layers([([[0, 0, 6], [F(1, 15), F(1, 19), F(1, 29)]], [F(1, 7), -1]),
+                               ([[F(22, 13), 0], [0, F(768614336404564651, 1162261467)]], None)])
+    grid = Grid(3, 1, 1)
+    assert list(evaluate(net, grid)) == [evaluate_layers_point(net, x)[-1] for x in grid]
