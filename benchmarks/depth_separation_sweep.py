@@ -23,7 +23,7 @@ from certify.theorems.interpolation_baseline import interpolation_baseline
 from certify.theorems.radial import radial
 from certify.theorems.safran_eldan_shamir import (PI_UP, hard_depth2, hard_depth3, hard_function, lipschitz_witness,
                                                    paper_eps, radial_monomial)
-from certify.theorems.srv import discrete_lipschitz, scale, srv_depth3, srv_spread, srv_support_exact
+from certify.theorems.srv import discrete_lipschitz, linear_code, scale, srv_depth3, srv_spread, srv_support_exact
 
 QUICK = "--quick" in sys.argv
 
@@ -189,20 +189,19 @@ def table_srv_spread():
     print(row(*["---"] * 12))
     for k in ((2, 3) if QUICK else (2, 3, 4, 5, 6, 8, 10)):
         for mult in (4, 8):
-            certify_it = k <= 6 and mult == 4
-            con = srv_spread(k, mult * k)
-            par = con.parameters
-            if certify_it:
-                s, m, v, _ = run(con)
-            else:
-                s, m, v = con.stats(), "-", "-"
-            pert = "-"
+            n = mult * k
+            P, dmin = linear_code(k, n)
+            mm = math.isqrt(2 * n - 1) + 1
+            amp = Fraction(math.isqrt(dmin * 10**4), 100) / mm
+            m_sup, v, pert = "-", "-", "-"
+            if k <= 6 and mult == 4:  # certify (4^k support points)
+                _, m_sup, v, _ = run(srv_spread(k, n))
+                m_sup = q(m_sup)
             if k == 2 and mult == 4:
                 eps = Fraction(1, 5)
-                _, mp, vp, _ = run(srv_spread(k, mult * k, eps))
+                _, mp, vp, _ = run(srv_spread(k, n, eps))
                 pert, v = f"{q(mp)} ({q(eps)})", f"{v}/{vp}"
-            print(row(k, par["n"], par["dmin"], par["m"], q(Fraction(par["amplitude"])), q(Fraction(1, scale(k))),
-                      4 ** k, s["width"], q(s["max_weight"]), q(m) if m != "-" else "-", pert, v))
+            print(row(k, n, dmin, mm, q(amp), q(Fraction(1, scale(k))), 4 ** k, k + 1, max(mm, k), m_sup, pert, v))
     print()
 
 
