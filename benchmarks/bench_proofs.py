@@ -47,6 +47,12 @@ def measure(quick: bool = False) -> list[dict]:
     for path in sorted((ROOT / "proofs").rglob("*.json")):
         raw = json.loads(path.read_text())
         t_check = best(lambda: check(path), repeat)
+        verdict = check(path).exit_code
+        if verdict != 0:  # not VERIFIED by this kernel: no pass to time
+            rows.append({"proof": str(path.relative_to(ROOT / "proofs")), "points": None, "check": t_check,
+                         "sweep": None, "builder": None, "builder_error": f"kernel exit code {verdict}"})
+            print(f"  {rows[-1]['proof']:50s} kernel exit code {verdict}: skipped", file=sys.stderr, flush=True)
+            continue
         cert = parse(path)
         t_sweep = best(lambda: sweep(cert), repeat)
         try:

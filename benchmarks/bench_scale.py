@@ -105,8 +105,8 @@ def measure(quick: bool = False, max_points: int = 10**8, folder: Path | None = 
         path, n = write_cert(folder, points)
         flags = ("--jobs", "2") if points >= 10**8 else ("--jobs", "1")
         r = run_check(path, *flags)
-        out["by_size"].append({"points": n, "jobs": int(flags[1]), "seconds": r["seconds"], "rss": r["rss"],
-                               "verdict": r["report"]["verdict"]})
+        out["by_size"].append({"points": n, "jobs": int(flags[1]), "seconds": r["seconds"], "cpu": r["cpu"],
+                               "rss": r["rss"], "verdict": r["report"]["verdict"]})
         out["load"].append(load())
         print(f"  size {n:>11,d} points, --jobs {flags[1]}: {r['seconds']:8.1f} s, RSS {r['rss'] / 2**20:7.0f} MiB, "
               f"{r['report']['verdict']} (load {out['load'][-1]})", file=sys.stderr, flush=True)
@@ -116,7 +116,7 @@ def measure(quick: bool = False, max_points: int = 10**8, folder: Path | None = 
         r = run_check(path, "--jobs", str(jobs))
         reports.append(r["report"])
         out["by_jobs"].append({"points": n, "jobs": jobs, "seconds": r["seconds"], "check_seconds": r["check_seconds"],
-                               "rss": r["rss"]})
+                               "cpu": r["cpu"], "rss": r["rss"]})
         print(f"  {n:,d} points, --jobs {jobs}: {r['seconds']:.1f} s, RSS {r['rss'] / 2**20:.0f} MiB (load {load()})",
               file=sys.stderr, flush=True)
     try:
@@ -125,7 +125,7 @@ def measure(quick: bool = False, max_points: int = 10**8, folder: Path | None = 
             r = run_check(path, "--dask-local", str(workers))
             reports.append(r["report"])
             out["by_dask"].append({"points": n, "workers": workers, "seconds": r["seconds"],
-                                   "check_seconds": r["check_seconds"], "rss": r["rss"]})
+                                   "check_seconds": r["check_seconds"], "cpu": r["cpu"], "rss": r["rss"]})
             print(f"  {n:,d} points, --dask-local {workers}: {r['seconds']:.1f} s, of which checking "
                   f"{r['check_seconds']:.1f} s (load {load()})", file=sys.stderr, flush=True)
     except ImportError:

@@ -1,6 +1,7 @@
 """Run every benchmark and print one table of ratios measured side by side (markdown).
 
 Run: python benchmarks/run_all.py [--quick] [--write docs/performance.md] [--skip-regions]
+     python benchmarks/run_all.py --from results.json [--write ...]   (tables from saved measurements)
 
 - bench_exact.py: exact evaluation (kernel, builder) vs float64 numpy vs naive per-point Fractions;
 - bench_proofs.py: kernel check vs builder evaluation, for each certificate in proofs/;
@@ -8,7 +9,8 @@ Run: python benchmarks/run_all.py [--quick] [--write docs/performance.md] [--ski
 - bench_regions.py (the Z3/region benchmarks, if present): its own table, appended verbatim.
 Each runs in its own process with one BLAS thread (OMP/OPENBLAS/MKL_NUM_THREADS=1), so float64 and the
 exact paths are compared on equal terms and processes do not oversubscribe the cores. --write replaces
-the text between the markers <!-- run_all:begin --> and <!-- run_all:end --> of the given file.
+the text between the markers <!-- run_all:begin --> and <!-- run_all:end --> of the given file. The raw
+measurements are saved as JSON (--save, default benchmarks/results.json) before the tables are made.
 """
 
 from __future__ import annotations
@@ -120,7 +122,7 @@ def tables(exact, proofs, scale, regions) -> str:
     out += ["", "Kernel vs builder for each proof (the kernel's pass over the domain; the whole check also parses and "
             "runs region and SMT claims):", "", "| proof | points | kernel check | kernel pass | builder | pass/builder |",
             "|---|---|---|---|---|---|"]
-    out += [f"| {p['proof']} | {p['points']:,d} | {fmt_s(p['check'])} | {fmt_s(p['sweep'])} | {fmt_s(p['builder'])} | "
+    out += [f"| {p['proof']} | {p['points'] or 0:,d} | {fmt_s(p['check'])} | {fmt_s(p['sweep'])} | {fmt_s(p['builder'])} | "
             + (f"{p['sweep/builder']:.2f}x |" if p["builder"] else f"n/a ({p.get('builder_error', '')}) |")
             for p in proofs]
     if regions:
@@ -135,16 +137,21 @@ def main():
     ap.add_argument("--write", metavar="MARKDOWN", help="put the results between the run_all markers of this file")
     ap.add_argument("--skip-regions", action="store_true", help="do not run bench_regions.py")
     ap.add_argument("--max-points", default=str(10**8), help="largest grid of the size sweep (default 10^8)")
+    ap.add_argument("--save", default=str(HERE / "results.json"), help="where to save the raw measurements")
+    ap.add_argument("--from", dest="source", metavar="JSON", help="make the tables from saved measurements")
     args = ap.parse_args()
     quick = ["--quick"] if args.quick else []
-    head = f"Measured {datetime.date.today().isoformat()} on {machine()}."
-    exact = json.loads(run("bench_exact.py", *quick))
-    proofs = json.loads(run("bench_proofs.py", *quick))
-    scale = json.loads(run("bench_scale.py", *quick, "--max-points", args.max_points))
-    regions = None
-    if not args.skip_regions and (HERE / "bench_regions.py").exists():
-        regions = run("bench_regions.py", "--quick")
-    text = head + "\n\n" + tables(exact, proofs, scale, regions)
+    if args.source:
+        saved = json.loads(Path(args.source).read_text())
+    else:
+        saved = {"head": f"Measured {datetime.date.today().isoformat()} on {machine()}.",
+                 "exact": json.loads(run("bench_exact.py", *quick)), "proofs": json.loads(run("bench_proofs.py", *quick)),
+                 "scale": json.loads(run("bench_scale.py", *quick, "--max-points", args.max_points)), "regions": None}
+        Path(args.save).write_text(json.dumps(saved, indent=1))
+        if not args.skip_regions and (HERE / "bench_regions.py").exists():
+            saved["regions"] = run("bench_regions.py", "--quick")
+            Path(args.save).write_text(json.dumps(saved, indent=1))
+    text = saved["head"] + "\n\n" + tables(saved["exact"], saved["proofs"], saved["scale"], saved["regions"])
     print(text)
     if args.write:
         path = Path(args.write)

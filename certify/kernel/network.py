@@ -94,29 +94,26 @@ class Plan:
 
 def prepare(net: Network, box: list, den: int, gather: int = 1 << 22, max_bits: int = 0) -> Plan:
     """Return the evaluation plan. Exact interval bounds prove a bound M on every input, weight and partial
-    sum of a layer. M < 2^53: the layer runs in float64, exact in any summation order ("float64"). Else, if
-    every row has sum |w| = S < 2^(53 - LIMB), its input is cut into K limbs of s = 52 - bits(S) bits: u_0 = v,
-    u_(t+1) = floor(u_t / 2^s), v_t = u_t mod 2^s, v_(K-1) = u_(K-1) (|v_(K-1)| <= 2^(s-1) as |v| < 2^(s K - 1)).
-    Each W v_t is exact in float64 (partial sums <= S 2^s < 2^53) and W u_t = 2^s W u_(t+1) + W v_t, from
-    t = K-1 down, in int64 ("K x float64") when M < 2^62 (then |W u_t| <= M + S, |2^s W u_(t+1)| <= M + 2^52),
-    else in Python ints ("K x float64, bigint"). Otherwise the layer runs on Python ints ("bigint"). A layer with >= 1/16 non-zeros is a dense matrix; the others group their rows by
-    number of non-zeros c and sum c gathered products per row, holding <= `gather` products per chunk of
-    points. `box[j]` bounds |numerator| of input j (denominator `den`). With max_bits, a layer whose values
-    may need more bits (numerator and denominator) is refused before it runs."""
+    sum of a layer. M < 2^53: float64, exact in any summation order ("float64"). Else, if every row's sum of
+    |w| is S < 2^(53 - LIMB), limbs of s = 52 - bits(S) bits ("K x float64"): with u_t = floor(v / 2^(s t)),
+    W u_t = 2^s W u_(t+1) + W (u_t mod 2^s) from the top limb u_(K-1) down (|u_(K-1)| <= 2^(s-1) as
+    |v| < 2^(s K - 1)); each product is exact in float64 (partial sums <= S 2^s < 2^53), each step in int64
+    when M < 2^62 (|W u_t| <= M + S, |2^s W u_(t+1)| <= M + 2^52), else in Python ints (", bigint"). Else
+    Python ints ("bigint"). A float64 layer with >= 1/16 non-zeros is a dense matrix; other layers group
+    their rows by number of non-zeros, holding <= `gather` gathered products per chunk of points. `box[j]`
+    bounds |numerator| of input j (over `den`). max_bits refuses a layer whose values may need more bits."""
     layers, paths, dens, bound, chunk = [], [], [den], list(box), 1 << 16
     for layer in net.layers:
         q = lcm(*(v.denominator for v in layer.weights + (layer.bias or ())))
         wn = [v.numerator * (q // v.denominator) for v in layer.weights]
         bn = [b.numerator * (q // b.denominator) * dens[-1] for b in layer.bias or [0] * layer.size]
-        new, rows = [abs(b) for b in bn], [0] * layer.size  # new[i] bounds |bn_i + sum_j Wn_ij v_j| and its partial sums
+        new, rows = [abs(b) for b in bn], [0] * layer.size  # new[i]: |bn_i + sum_j Wn_ij v_j|, partial sums
         for i, j, w in zip(layer.rows.tolist(), layer.cols.tolist(), wn):
             new[i], rows[i] = new[i] + abs(w) * bound[j], rows[i] + abs(w)
-        top = max(bound + new + [abs(w) for w in wn])
+        top, s = max(bound + new + [abs(w) for w in wn]), 52 - max(rows).bit_length()
         if max_bits and top.bit_length() + (dens[-1] * q).bit_length() > max_bits:
             raise LimitError(f"network.layers[{len(paths)}]: its values may need more than {max_bits} bits (limit)")
-        s = 52 - max(rows).bit_length()
-        k = 0 if top < EXACT or s < LIMB else -(-(max(bound).bit_length() + 1) // s)
-        wide = top >= EXACT << 9
+        k, wide = 0 if top < EXACT or s < LIMB else -(-(max(bound).bit_length() + 1) // s), top >= EXACT << 9
         paths.append("float64" if top < EXACT else "bigint" if not k else f"{k} x float64" + ", bigint" * wide)
         w, mat, groups = np.array(wn, dtype=np.float64 if top < EXACT or k else object), None, []
         if w.dtype == np.float64 and layer.size * len(bound) <= 16 * len(wn):
@@ -126,9 +123,8 @@ def prepare(net: Network, box: list, den: int, gather: int = 1 << 22, max_bits: 
             count = np.bincount(layer.rows, minlength=layer.size)
             first, chunk = np.cumsum(count) - count, min(chunk, max(1, gather // max(1, len(wn))))
             for c in np.unique(count[count > 0]).tolist():
-                sel = np.flatnonzero(count == c)
-                groups.append((sel, layer.cols[(first[sel][:, None] + np.arange(c)).ravel()],
-                               w[(first[sel][:, None] + np.arange(c)).ravel()].reshape(len(sel), c)))
+                at = first[count == c][:, None] + np.arange(c)  # rows with c non-zeros: their triplets
+                groups.append((np.flatnonzero(count == c), layer.cols[at].ravel(), w[at]))
         dtype = np.float64 if top < EXACT else np.int64 if k and not wide else object
         layers.append((mat, groups, np.array(bn, dtype=dtype)[:, None], s, k))
         dens.append(dens[-1] * q)
@@ -137,7 +133,7 @@ def prepare(net: Network, box: list, den: int, gather: int = 1 << 22, max_bits: 
 
 
 def _product(mat, groups, v, size: int) -> np.ndarray:
-    """Return W @ v (W as a dense matrix, or as row groups: row sel[r] = sum_c w[r, c] * v[cols[r * C + c]])."""
+    """Return W @ v: W a dense matrix, or row groups (rows sel, r-th with w[r, c] * v[cols[r C + c]])."""
     z = mat @ v if mat is not None else np.zeros((size, v.shape[1]), dtype=v.dtype)
     for sel, cols, w in groups:
         z[sel] = np.einsum("rcm,rc->rm", np.take(v, cols, axis=0).reshape(len(sel), w.shape[1], -1), w)
@@ -146,20 +142,17 @@ def _product(mat, groups, v, size: int) -> np.ndarray:
 
 def forward(plan: Plan, x: np.ndarray) -> list:
     """Return the numerators of every layer [x, h_1, ..., y] on a (d, m) chunk (denominators plan.dens);
-    float64 layers hold them in float64 arrays, limb layers in int64 or object arrays."""
+    float64 layers hold them in float64 arrays, the others in int64 or object arrays."""
     values = [x]
     for l, (mat, groups, bias, s, k) in enumerate(plan.layers):
-        v = values[-1]
+        v, z = values[-1], 0
         v = v.astype(np.int64) if v.dtype == np.float64 and bias.dtype != np.float64 else v
         if not k:
             z = _product(mat, groups, v.astype(bias.dtype, copy=False), len(bias))
-        else:
-            v, parts, z = v if v.dtype == object else v.astype(np.int64), [], 0  # limbs: see prepare
-            for t in range(k):
-                parts, v = parts + [v if t == k - 1 else v % (1 << s)], v >> s
-            for part in reversed(parts):
-                z = z * (1 << s) + _product(mat, groups, part.astype(np.float64), len(bias)).astype(np.int64).astype(
-                    bias.dtype)
+        for t in reversed(range(k)):  # limbs, from the top one down (see prepare)
+            u = v >> (s * t)
+            u = (u if t == k - 1 else u % (1 << s)).astype(np.float64)
+            z = z * (1 << s) + _product(mat, groups, u, len(bias)).astype(np.int64).astype(bias.dtype)
         z += bias
         values.append(np.maximum(z, 0, out=z) if l < len(plan.layers) - 1 else z)
     return values

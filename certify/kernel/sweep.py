@@ -166,9 +166,9 @@ def scan(cert, start: int, stop: int, tick=None) -> tuple:
 
 
 def sweep(cert, run=None) -> tuple:
-    """Return (results, info) of every pointwise claim. run(size), if given, returns shards (from scan, in
-    other processes say) that must cover the domain once; merging keeps each state slot's least tuple (the
-    first failure by index, the maximum error at the least index): results do not depend on the sharding."""
+    """Return (results, info) of every pointwise claim. run(size), if given, returns shards (scan, elsewhere)
+    to cover the domain once. Merged, each state slot keeps its least tuple (the first failure by index, the
+    largest error at the least index) and the error of the least index is raised: sharding changes nothing."""
     checks = _checks(cert)
     size = cert.domain.size if checks else 0
     shards = sorted(run(size) if run and size else [scan(cert, 0, size)], key=lambda s: s[0])
@@ -178,5 +178,4 @@ def sweep(cert, run=None) -> tuple:
         raise RuntimeError(f"the shards {[s[:2] for s in shards]} do not cover the domain [0, {size}) once")
     for k, check in enumerate(checks):
         check.state = [min(filter(None, ts), default=None) for ts in zip(*(s[3][k] for s in shards))]
-    info = {"points": cert.domain.size, "layer_paths": list(shards[0][2])}
-    return [r for check in checks for r in check.results()], info
+    return [r for c in checks for r in c.results()], {"points": cert.domain.size, "layer_paths": list(shards[0][2])}
