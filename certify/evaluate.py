@@ -18,6 +18,7 @@ from fractions import Fraction
 
 import flint
 import numpy as np
+import scipy.sparse
 
 from .domain import Domain, as_domain
 from .network import Network
@@ -42,13 +43,22 @@ class IntLayer:
         return len(self.rows)
 
     def matrix(self, kind: str):
-        """Return Wn^T (in_size x size) as a float64 or int64 array, or an fmpz_mat (cached)."""
+        """Return Wn^T (in_size x size) as float64 or int64, or an fmpz_mat (cached).
+
+        A sparse layer (under 5% non-zero, over 10^5 entries) gets float64 as a scipy CSR matrix
+        of Wn (size x in_size) instead: exactness does not depend on the summation order.
+        """
         cache = self.__dict__.setdefault("_matrices", {})
         if kind not in cache:
+            rows = [i for i, row in enumerate(self.rows) for _ in row]
+            cols = [j for row in self.rows for j, _ in row]
+            vals = [w for row in self.rows for _, w in row]
+            if kind == "float64" and len(vals) < 0.05 * self.size * self.in_size and self.size * self.in_size > 10**5:
+                cache[kind] = scipy.sparse.csr_matrix((np.array(vals, dtype=np.float64), (rows, cols)),
+                                                      shape=(self.size, self.in_size))
+                return cache[kind]
             m = np.zeros((self.in_size, self.size), dtype=np.float64 if kind == "float64" else object)
-            for i, row in enumerate(self.rows):
-                for j, w in row:
-                    m[j, i] = w
+            m[cols, rows] = np.array(vals, dtype=m.dtype)
             cache[kind] = m if kind == "float64" else m.astype(np.int64) if kind == "int64" else _to_fmpz_mat(m)
         return cache[kind]
 
@@ -120,7 +130,8 @@ def _apply(L: IntLayer, V: np.ndarray, D: int, path: str) -> np.ndarray:
     """
     W = L.matrix(path)
     if path == "float64":
-        Z = V.astype(np.float64, copy=False) @ W
+        V = V.astype(np.float64, copy=False)
+        Z = (W @ V.T).T.copy() if scipy.sparse.issparse(W) else V @ W
         Z += np.array([float(b * D) for b in L.bias])
     elif path == "int64":
         Z = _as_int(V).astype(np.int64, copy=False) @ W + np.array([b * D for b in L.bias], dtype=np.int64)
