@@ -152,7 +152,7 @@ def bits(node, env) -> int:
         env.memo["bits", id(node)] = (
             max(node[1].numerator.bit_length(), node[1].denominator.bit_length()) if op == "const" else
             x if op in ("x", "t") else size(env.layers[node[1]][node[2]], env.dens[node[1]]) if op == "v" else
-            size(*value(node, env)) if op == "network" else 6 * x + 2 * d + 8 if op in ("norm2sq", "parity", "ip_mod2") else
+            size(*value(node, env)) if op in ("network", "add") else 6 * x + 2 * d + 8 if op in ("norm2sq", "parity", "ip_mod2") else
             abs(node[2]) * kids[0] + 1 if op == "pow" else 2 * sum(kids) + 1 if op == "mod" else
             d * (kids[0] + 1) if op.endswith("_coords") else sum(kids) + len(kids) if op in _GROWS else max(kids, default=0))
     return env.memo["bits", id(node)]
@@ -163,6 +163,15 @@ def value(node, env):
     op, m, d = node[0], env.x.shape[1], env.x.shape[0]
     if time.monotonic() > env.deadline:
         raise LimitError(f"{env.where}: the time budget of the pointwise claims is spent (limit)")
+    if op == "add":  # measured, not estimated: each partial sum is checked as it is built
+        if ("value", id(node), env.t) not in env.memo:
+            acc = value(node[1], env)
+            for kid in node[2:]:
+                acc = rat.add(acc, value(kid, env))
+                if max(int(np.max(np.abs(acc[0]), initial=0)).bit_length(), int(np.max(acc[1])).bit_length()) > env.max_bits:
+                    raise LimitError(f"{env.where}: an intermediate value needs more than {env.max_bits} bits (limit)")
+            env.memo["value", id(node), env.t] = acc
+        return env.memo["value", id(node), env.t]
     if op in _GROWS and bits(node, env) > env.max_bits:
         raise LimitError(f"{env.where}: an intermediate value may need more than {env.max_bits} bits (limit)")
     if op in _SIMPLE:
