@@ -24,10 +24,12 @@ R, P, EPS = 1, 2, Fraction(1, 16)
 def random_network(d: int, k: int, seed: int) -> Network:
     """Return a depth-k network, d inputs, hidden width d, weights s/4 (s in -7..7)."""
     rng = random.Random(1000 * d + 10 * k + seed)
-    w = lambda: Fraction(rng.randint(-7, 7), 4)  # noqa: E731
-    sizes = [d] * k
-    layers = [([[w() for _ in range(a)] for _ in range(b)], [w() for _ in range(b)]) for a, b in zip(sizes, sizes[1:])]
-    return Network.from_layers(layers + [([[w() for _ in range(sizes[-1])]], None)], input_dim=d)
+
+    def w():
+        return Fraction(rng.randint(-7, 7), 4)
+
+    layers = [([[w() for _ in range(d)] for _ in range(d)], [w() for _ in range(d)]) for _ in range(k - 1)]
+    return Network.from_layers(layers + [([[w() for _ in range(d)]], None)], input_dim=d)
 
 
 def instance(d: int, k: int) -> Network:

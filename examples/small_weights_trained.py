@@ -30,7 +30,9 @@ W3 = [[-0.8181608955212655, -0.018240401398006992, 1.11361127369557, -0.24954980
 
 def trained() -> Network:
     """Return the float network, every weight converted exactly."""
-    exact = lambda rows: [[exact_float(v) for v in r] for r in rows]  # noqa: E731
+    def exact(rows):
+        return [[exact_float(v) for v in r] for r in rows]
+
     return Network.from_layers([(exact(W1), exact([B1])[0]), (exact(W2), exact([B2])[0]), (exact(W3), None)])
 
 

@@ -19,8 +19,14 @@ from certify.kernel.errors import MalformedError
 from certify.kernel.numbers import format_rational
 from certify.reference import evaluate_layers_point, evaluate_point
 from certify.theorems import small_weights
-from certify.theorems.rationalise import (RationaliseError, pow2_below, rationalise, round_to, unfold,
-                                          vertex)
+from certify.theorems.rationalise import (
+    RationaliseError,
+    pow2_below,
+    rationalise,
+    round_to,
+    unfold,
+    vertex,
+)
 from certify.theorems.small_weights import integer_layers, truncated
 
 STEP = Network.from_layers([([[2**40], [2**40]], [0, -1]), ([[1, -1]], None)])  # 1[x > 0] on the grid
@@ -158,7 +164,9 @@ def test_gadget_claims_can_be_kept_and_verify():
     net = Network.from_layers([([[1], [-2]], [0, 1]), ([[1, 1]], None)])
     result = small_weights(net, 1, 2, F(1, 4), gadget_claims=True)
     lean = small_weights(net, 1, 2, F(1, 4))
-    count = lambda r: sum(len(s["claims"]["values"]) for s in r.certificate.data["steps"])  # noqa: E731
+    def count(r):
+        return sum(len(s["claims"]["values"]) for s in r.certificate.data["steps"])
+
     assert count(result) > count(lean)
     report = check(result.certificate.data, limits=Limits(max_expr_nodes=10**7))
     assert report.ok, report.first_failure

@@ -83,7 +83,10 @@ def sup_distance(a: Network, b: Network, grid: Grid) -> Fraction:
 def round_to(net: Network, s: int) -> Network:
     """Return net with every weight and bias rounded to the nearest multiple of 2^-s (ties up)."""
     t = 2**s
-    f = lambda w: Fraction(math.floor(w * t + Fraction(1, 2)), t)  # noqa: E731
+
+    def f(w: Fraction) -> Fraction:
+        return Fraction(math.floor(w * t + Fraction(1, 2)), t)
+
     layers = tuple(Layer(L.in_size, tuple(tuple((j, f(w)) for j, w in r if f(w)) for r in L.rows),
                          None if L.bias is None else tuple(f(b) for b in L.bias)) for L in net.sparse_layers)
     return Network(net.input_dim, layers, net.form)
