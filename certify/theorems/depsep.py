@@ -20,7 +20,7 @@ from fractions import Fraction
 from ..build import Block, compose, linear
 from ..certificate import Certificate, certificate
 from ..domain import Domain, Points
-from ..gadgets import interpolant_expr, interpolate_1d
+from ..gadgets import interpolate_1d
 from ..network import Network
 from ..kernel.numbers import format_rational
 from ..rigorous import approximate, round_up
@@ -126,6 +126,26 @@ def sqrt_down(q) -> Fraction:
 RAMPS_FROM = 160  # knots; interpolate_1d searches its fewest-unit plan in O(n^2) time
 
 
+def interpolant_tree_expr(knots, values, x=("x", 0)) -> list:
+    """Return the interpolant of (t_i, v_i) on [t_0, t_n-1] (0 outside) as a balanced tree of ifs on x:
+    the same function as gadgets.interpolant_expr (pieces [t_i, t_i+1), the last one closed), with
+    depth O(log n) instead of a sum of n pieces, so that checking it costs O(log n) comparisons per
+    point and every intermediate value stays as small as one piece's."""
+    t, v, x = [Fraction(a) for a in knots], [Fraction(a) for a in values], list(x)
+
+    def line(i):
+        s = (v[i + 1] - v[i]) / (t[i + 1] - t[i])
+        return ["add", format_rational(v[i]), ["mul", format_rational(s), ["sub", x, format_rational(t[i])]]]
+
+    def tree(lo, hi):  # pieces lo .. hi - 1
+        if hi - lo == 1:
+            return line(lo)
+        mid = (lo + hi) // 2
+        return ["if", ["lt", x, format_rational(t[mid])], tree(lo, mid), tree(mid, hi)]
+    inside = ["and", ["ge", x, format_rational(t[0])], ["le", x, format_rational(t[-1])]]
+    return ["if", inside, tree(0, len(t) - 1), 0]
+
+
 def ramp_interpolant(knots, values) -> Block:
     """Return the interpolant of (t_i, v_i) on [t_0, t_n-1] as a depth-2 block built in O(n): the ramps
     relu(x - t_i), i < n - 1, with output weights s_0 - v_0 (i = 0) and the slope jumps D_i, plus
@@ -138,7 +158,7 @@ def ramp_interpolant(knots, values) -> Block:
     units = [u for u in units if u[1]] or [(-t[0], Fraction(0))]
     net = Network.from_layers([([[1]] * len(units), [c for c, _ in units]), ([[w for _, w in units]], None)])
     claims = [(((1, k, 1),), ["max", ["add", ["x", 0], format_rational(c)], 0]) for k, (c, _) in enumerate(units)]
-    claims.append((((2, 0, 1),), interpolant_expr(t, v)))
+    claims.append((((2, 0, 1),), interpolant_tree_expr(t, v)))
     params = {"knots": [format_rational(a) for a in t], "values": [format_rational(a) for a in v]}
     return Block.single(net, op="interpolate_1d_ramps", label=f"piecewise-linear interpolant through {len(t)} "
                         "knots (ramps)", params=params, values=claims, input_names=["x"], output_names=["f(x)"])
