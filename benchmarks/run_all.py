@@ -64,7 +64,7 @@ def tables(exact, proofs, scale, regions) -> str:
         goal = 1.5 if small else 10
         for who in ("kernel", "builder"):
             ratio = r[f"{who}/float64"]
-            rows.append((f"{who} exact ({r[f'{who}_path']}) vs float64: {r['name']}",
+            rows.append((f"{who} exact (slowest path {r[f'{who}_path']}) vs float64: {r['name']}",
                          f"{fmt_s(r[who])} vs {fmt_s(r['float64'])}", f"{ratio:.2f}x", f"<= {goal}x",
                          "yes" if ratio <= goal else "no"))
     for r in exact:
@@ -97,7 +97,7 @@ def tables(exact, proofs, scale, regions) -> str:
     d = {r["workers"]: r for r in scale["by_dask"]}
     for w, r in sorted(d.items()):
         if w in j:
-            rows.append((f"Dask LocalCluster, {w} worker(s) vs --jobs {w}, {r['points']:,d} points",
+            rows.append((f"Dask LocalCluster of {w} worker(s): time relative to --jobs {w}, {r['points']:,d} points",
                          f"{fmt_s(r['seconds'])} ({fmt_s(r['check_seconds'])} checking) vs {fmt_s(j[w]['seconds'])}",
                          f"{r['seconds'] / j[w]['seconds']:.2f}x", "", ""))
     rows.append(("reports identical across --jobs 1, --jobs 2 and Dask (bit for bit)",
@@ -105,7 +105,7 @@ def tables(exact, proofs, scale, regions) -> str:
     out = ["| benchmark | measured | ratio | goal | met |", "|---|---|---|---|---|"]
     out += ["| " + " | ".join(r) + " |" for r in rows]
     out += ["", "Exact evaluation, side by side (same network, same points, same chunks):", "",
-            "| network | points | float64 | kernel (path) | builder (path) | naive Fractions (extrapolated) |",
+            "| network | points | float64 | kernel (slowest path) | builder (slowest path) | naive Fractions (extrapolated) |",
             "|---|---|---|---|---|---|"]
     out += [f"| {r['name']} | {r['points']:,d} | {fmt_s(r['float64'])} | {fmt_s(r['kernel'])} ({r['kernel_path']}) | "
             f"{fmt_s(r['builder'])} ({r['builder_path']}) | ~{r['naive']:,.0f} s |" for r in exact]
