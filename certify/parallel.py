@@ -115,7 +115,7 @@ class Processes:
     a hang."""
 
     def __init__(self, jobs: int | None = None, limits=None, progress: bool = False):
-        self.jobs, self.limits, self.progress = jobs or cores(), limits, progress
+        self.jobs, self.limits, self.progress = max(1, jobs) if jobs else cores(), limits, progress
 
     def __call__(self, data: bytes, cert) -> list:
         size = cert.domain.size
