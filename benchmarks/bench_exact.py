@@ -26,15 +26,15 @@ import numpy as np
 import scipy.sparse
 
 sys.path.insert(0, str(Path(__file__).parent))
-from certs import max_network  # noqa: E402
+from certs import max_network
 
-from certify import Grid, Network  # noqa: E402
-from certify.evaluate import evaluate, integer_layers  # noqa: E402
-from certify.kernel import Limits  # noqa: E402
-from certify.kernel import network as knet  # noqa: E402
-from certify.kernel.domain import parse_domain  # noqa: E402
-from certify.kernel.sweep import CHUNK_ELEMENTS  # noqa: E402
-from certify.reference import evaluate_point  # noqa: E402
+from certify import Grid, Network
+from certify.evaluate import evaluate, integer_layers
+from certify.kernel import Limits
+from certify.kernel import network as knet
+from certify.kernel.domain import parse_domain
+from certify.kernel.sweep import CHUNK_ELEMENTS
+from certify.reference import evaluate_point
 
 
 def dense_network(widths, weight: int, seed: int = 1) -> dict:

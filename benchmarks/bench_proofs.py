@@ -46,7 +46,7 @@ def measure(quick: bool = False) -> list[dict]:
     repeat, rows = 1 if quick else 3, []
     for path in sorted((ROOT / "proofs").rglob("*.json")):
         raw = json.loads(path.read_text())
-        t_check = best(lambda: check(path), repeat)
+        t_check = best(lambda path=path: check(path), repeat)
         verdict = check(path).exit_code
         if verdict != 0:  # not VERIFIED by this kernel: no pass to time
             rows.append({"proof": str(path.relative_to(ROOT / "proofs")), "points": None, "check": t_check,
@@ -54,7 +54,7 @@ def measure(quick: bool = False) -> list[dict]:
             print(f"  {rows[-1]['proof']:50s} kernel exit code {verdict}: skipped", file=sys.stderr, flush=True)
             continue
         cert = parse(path)
-        t_sweep = best(lambda: sweep(cert), repeat)
+        t_sweep = best(lambda cert=cert: sweep(cert), repeat)
         try:
             net, dom = Network.from_json(raw["network"]), domain_from_json(raw["domain"])
             steps = [SimpleNamespace(label=st["label"], values=[([(l, i, Fraction(c)) for l, i, c in v["terms"]],
@@ -62,7 +62,7 @@ def measure(quick: bool = False) -> list[dict]:
                      for st in raw["steps"]]
             block = SimpleNamespace(network=net, steps=steps)
 
-            def builder():
+            def builder(block=block, net=net, dom=dom, raw=raw):
                 _verify_steps(block, dom)
                 if raw["target"] is not None:
                     sup_error(net, dom, raw["target"])

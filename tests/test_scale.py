@@ -19,7 +19,7 @@ from certify.parallel import Processes, shards, split
 from certify.reference import evaluate_layers_point
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
-from certs import certificate, grid, max_network  # noqa: E402
+from certs import certificate, grid, max_network
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
 
